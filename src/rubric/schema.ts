@@ -1,0 +1,211 @@
+/**
+ * The rubric format, version 1: the one source of truth.
+ *
+ * The zod schema below is the only hand-written description of a rubric. The TypeScript types
+ * are inferred from it and the published JSON Schema (`rubrics/schema/rubric.schema.json`, used
+ * by editors through `$schema` and by ajv at load time) is generated from it with
+ * `z.toJSONSchema`; a test keeps the shipped file equal to the generated one.
+ */
+import { z } from "zod";
+
+/** Rubric format version this library reads. */
+export const RUBRIC_SCHEMA_VERSION = 1;
+
+const MAX_TEXT = 4000;
+const MAX_ITEMS = 10_000;
+
+/** Node code: lower-case dotted path such as `tg.ai` or `pc.recep`. */
+export const NodeCodeSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, "a lower-case dotted code such as tg.ai");
+
+/** Alias: a column name found in published data, such as `GA` or `TG`. */
+export const AliasSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_.]*$/, "a column-like name such as GA or TG");
+
+/** Identifier of a source, an observation set, a view or a rubric. */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, "a lower-case identifier such as mga-2017");
+
+const TextSchema = z.string().min(1).max(MAX_TEXT);
+
+/** A label in Spanish (official) and English. */
+export const LabelSchema = z.strictObject({ es: TextSchema, en: TextSchema });
+
+/** How much a fact is established: see METHODOLOGY.md. */
+export const ProvenanceStatusSchema = z.enum(["verified", "inferred", "assumed"]);
+
+/** Where a node, weight or rule comes from and how sure we are of it. */
+export const ProvenanceSchema = z.strictObject({
+  status: ProvenanceStatusSchema,
+  /** Id of an entry in the rubric's `sources`. */
+  source: IdSchema,
+  note: TextSchema.optional(),
+});
+
+export const SourceSchema = z.strictObject({
+  id: IdSchema,
+  citation: TextSchema,
+  url: z.string().max(2000).optional(),
+});
+
+/** Policy for a value that nobody recorded. */
+export const MissingPolicySchema = z.enum(["missing", "zero", "not_applicable"]);
+
+/** Policy for not-applicable children: re-weight over the applicable ones, or count them as 0. */
+export const NotApplicablePolicySchema = z.enum(["reweight", "zero"]);
+
+/** How a node combines its children's values. */
+export const RuleSchema = z.enum(["arithmetic", "geometric", "minimum"]);
+
+/** A leaf's value is reduced over the body's observations of a set (one row per observation). */
+export const PerObservationSchema = z.strictObject({
+  set: IdSchema,
+  reduce: z.literal("mean").default("mean"),
+});
+
+const LeafCommon = {
+  observations: PerObservationSchema.optional(),
+};
+
+const FiniteNumber = z.number().refine(Number.isFinite, "a finite number");
+
+/** What a leaf takes as input and how the input becomes a score in [0, 1]. */
+export const LeafInputSchema = z.discriminatedUnion("type", [
+  /** A score in [0, 1], used as is. */
+  z.strictObject({ type: z.literal("score"), ...LeafCommon }),
+  /** 0 or 1. */
+  z.strictObject({ type: z.literal("binary"), ...LeafCommon }),
+  /** An integer count 0..max, scored count / max. */
+  z.strictObject({ type: z.literal("count"), max: z.number().int().min(1).max(1_000_000), ...LeafCommon }),
+  /** A named level, scored by the level's score. */
+  z.strictObject({
+    type: z.literal("ordinal"),
+    levels: z
+      .array(z.strictObject({ value: z.string().min(1).max(200), score: z.number().min(0).max(1) }))
+      .min(2)
+      .max(1000),
+    ...LeafCommon,
+  }),
+  /**
+   * A number scored linearly between goalposts and clamped to [0, 1]: ascending gives
+   * (x - low) / (high - low), descending gives (high - x) / (high - low).
+   */
+  z.strictObject({
+    type: z.literal("linear"),
+    low: FiniteNumber,
+    high: FiniteNumber,
+    direction: z.enum(["ascending", "descending"]).default("ascending"),
+    ...LeafCommon,
+  }),
+]);
+
+/** A weighted edge from a node to a child. */
+export const ChildSchema = z.strictObject({
+  code: NodeCodeSchema,
+  weight: z.number(),
+  /** Provenance of the weight; defaults to the parent's. */
+  provenance: ProvenanceSchema.optional(),
+});
+
+/** One node of the tree: an internal node (`children`) or a leaf (`input`). */
+export const NodeSchema = z.strictObject({
+  code: NodeCodeSchema,
+  aliases: z.array(AliasSchema).max(32).optional(),
+  label: LabelSchema,
+  description: z.strictObject({ es: TextSchema.optional(), en: TextSchema.optional() }).optional(),
+  children: z.array(ChildSchema).min(1).max(1000).optional(),
+  rule: RuleSchema.optional(),
+  /** When true the weights need not sum to 1: each is divided by their sum. */
+  normalize: z.boolean().optional(),
+  notApplicable: NotApplicablePolicySchema.optional(),
+  missing: MissingPolicySchema.optional(),
+  /** When this node scores exactly 0, these siblings score 0 whatever their input. */
+  gates: z.array(NodeCodeSchema).min(1).max(1000).optional(),
+  input: LeafInputSchema.optional(),
+  provenance: ProvenanceSchema,
+});
+
+/** An alternative grouping of the same nodes, such as the perspective view gobierno/ciudadano. */
+export const ViewSchema = z.strictObject({
+  id: IdSchema,
+  label: LabelSchema,
+  nodes: z.array(NodeSchema).min(1).max(1000),
+});
+
+/** A set of observations (one row per observation per body), e.g. information requests. */
+export const ObservationSetSchema = z.strictObject({
+  id: IdSchema,
+  label: LabelSchema,
+  /** What a per-observation leaf is when the body has no observation in this set. */
+  noObservations: MissingPolicySchema,
+  provenance: ProvenanceSchema,
+});
+
+/** A published figure that results can be compared against. */
+export const ReferenceSchema = z.strictObject({
+  node: NodeCodeSchema,
+  /** Grouping keys; empty for the national value. */
+  by: z.array(z.enum(["state", "type", "level"])).max(3),
+  /** Group key values, one per `by` key (canonical state names for `state`). */
+  group: z.array(z.string().min(1).max(200)).max(3),
+  value: FiniteNumber,
+  /** Decimals the figure was published with. */
+  decimals: z.number().int().min(0).max(12),
+  rank: z.number().int().min(1).optional(),
+  of: z.number().int().min(1).optional(),
+  status: ProvenanceStatusSchema,
+  source: IdSchema,
+  note: TextSchema.optional(),
+});
+
+/** A rubric document, as written in JSON. */
+export const RubricSchema = z.strictObject({
+  $schema: z.string().max(2000).optional(),
+  schemaVersion: z.literal(RUBRIC_SCHEMA_VERSION),
+  id: IdSchema,
+  version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "a semantic version such as 1.0.0"),
+  edition: z.string().max(64).optional(),
+  label: LabelSchema,
+  description: z.strictObject({ es: TextSchema.optional(), en: TextSchema.optional() }).optional(),
+  sources: z.array(SourceSchema).min(1).max(1000),
+  root: NodeCodeSchema,
+  nodes: z.array(NodeSchema).min(1).max(MAX_ITEMS),
+  views: z.array(ViewSchema).max(32).optional(),
+  observationSets: z.array(ObservationSetSchema).max(64).optional(),
+  references: z.array(ReferenceSchema).max(MAX_ITEMS).optional(),
+});
+
+export type Label = z.infer<typeof LabelSchema>;
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+export type ProvenanceStatus = z.infer<typeof ProvenanceStatusSchema>;
+export type MissingPolicy = z.infer<typeof MissingPolicySchema>;
+export type NotApplicablePolicy = z.infer<typeof NotApplicablePolicySchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type LeafInput = z.infer<typeof LeafInputSchema>;
+export type RubricNode = z.infer<typeof NodeSchema>;
+export type RubricView = z.infer<typeof ViewSchema>;
+export type ObservationSet = z.infer<typeof ObservationSetSchema>;
+export type Reference = z.infer<typeof ReferenceSchema>;
+export type Source = z.infer<typeof SourceSchema>;
+/** A rubric document as written (defaults not yet applied). */
+export type RubricDocument = z.input<typeof RubricSchema>;
+
+/** The JSON Schema of the rubric format (draft 2020-12), generated from the zod schema. */
+export function rubricJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(RubricSchema, { io: "input", target: "draft-2020-12", reused: "ref" }) as Record<string, unknown>;
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "https://ogmetric.dev/schema/rubric-1.schema.json",
+    title: "ogmetric rubric (format version 1)",
+    ...schema,
+  };
+}
