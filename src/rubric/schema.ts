@@ -19,29 +19,29 @@ export const NodeCodeSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, "a lower-case dotted code such as tg.ai");
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, "a lower-case dotted code such as tg.ai").meta({ id: "NodeCode" });
 
 /** Alias: a column name found in published data, such as `GA` or `TG`. */
 export const AliasSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z][A-Za-z0-9_.]*$/, "a column-like name such as GA or TG");
+  .regex(/^[A-Za-z][A-Za-z0-9_.]*$/, "a column-like name such as GA or TG").meta({ id: "Alias" });
 
 /** Identifier of a source, an observation set, a view or a rubric. */
 export const IdSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/, "a lower-case identifier such as mga-2017");
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, "a lower-case identifier such as mga-2017").meta({ id: "Id" });
 
-const TextSchema = z.string().min(1).max(MAX_TEXT);
+const TextSchema = z.string().min(1).max(MAX_TEXT).meta({ id: "Text" });
 
 /** A label in Spanish (official) and English. */
-export const LabelSchema = z.strictObject({ es: TextSchema, en: TextSchema });
+export const LabelSchema = z.strictObject({ es: TextSchema, en: TextSchema }).meta({ id: "Label" });
 
 /** How much a fact is established: see METHODOLOGY.md. */
-export const ProvenanceStatusSchema = z.enum(["verified", "inferred", "assumed"]);
+export const ProvenanceStatusSchema = z.enum(["verified", "inferred", "assumed"]).meta({ id: "ProvenanceStatus" });
 
 /** Where a node, weight or rule comes from and how sure we are of it. */
 export const ProvenanceSchema = z.strictObject({
@@ -49,43 +49,42 @@ export const ProvenanceSchema = z.strictObject({
   /** Id of an entry in the rubric's `sources`. */
   source: IdSchema,
   note: TextSchema.optional(),
-});
+}).meta({ id: "Provenance" });
 
 export const SourceSchema = z.strictObject({
   id: IdSchema,
   citation: TextSchema,
   url: z.string().max(2000).optional(),
-});
+}).meta({ id: "Source" });
 
 /** Policy for a value that nobody recorded. */
-export const MissingPolicySchema = z.enum(["missing", "zero", "not_applicable"]);
+export const MissingPolicySchema = z.enum(["missing", "zero", "not_applicable"]).meta({ id: "MissingPolicy" });
 
 /** Policy for not-applicable children: re-weight over the applicable ones, or count them as 0. */
-export const NotApplicablePolicySchema = z.enum(["reweight", "zero"]);
+export const NotApplicablePolicySchema = z.enum(["reweight", "zero"]).meta({ id: "NotApplicablePolicy" });
 
 /** How a node combines its children's values. */
-export const RuleSchema = z.enum(["arithmetic", "geometric", "minimum"]);
+export const RuleSchema = z.enum(["arithmetic", "geometric", "minimum"]).meta({ id: "Rule" });
 
 /** A leaf's value is reduced over the body's observations of a set (one row per observation). */
 export const PerObservationSchema = z.strictObject({
   set: IdSchema,
   reduce: z.literal("mean").default("mean"),
-});
+}).meta({ id: "PerObservation" });
 
-const LeafCommon = {
-  observations: PerObservationSchema.optional(),
-};
+/** Fields every leaf input shares (a function, so that each branch gets its own copy in JSON Schema). */
+const leafCommon = () => ({ observations: PerObservationSchema.optional() });
 
-const FiniteNumber = z.number().refine(Number.isFinite, "a finite number");
+const FiniteNumber = z.number().refine(Number.isFinite, "a finite number").meta({ id: "FiniteNumber" });
 
 /** What a leaf takes as input and how the input becomes a score in [0, 1]. */
 export const LeafInputSchema = z.discriminatedUnion("type", [
   /** A score in [0, 1], used as is. */
-  z.strictObject({ type: z.literal("score"), ...LeafCommon }),
+  z.strictObject({ type: z.literal("score"), ...leafCommon() }),
   /** 0 or 1. */
-  z.strictObject({ type: z.literal("binary"), ...LeafCommon }),
+  z.strictObject({ type: z.literal("binary"), ...leafCommon() }),
   /** An integer count 0..max, scored count / max. */
-  z.strictObject({ type: z.literal("count"), max: z.number().int().min(1).max(1_000_000), ...LeafCommon }),
+  z.strictObject({ type: z.literal("count"), max: z.number().int().min(1).max(1_000_000), ...leafCommon() }),
   /** A named level, scored by the level's score. */
   z.strictObject({
     type: z.literal("ordinal"),
@@ -93,7 +92,7 @@ export const LeafInputSchema = z.discriminatedUnion("type", [
       .array(z.strictObject({ value: z.string().min(1).max(200), score: z.number().min(0).max(1) }))
       .min(2)
       .max(1000),
-    ...LeafCommon,
+    ...leafCommon(),
   }),
   /**
    * A number scored linearly between goalposts and clamped to [0, 1]: ascending gives
@@ -104,9 +103,9 @@ export const LeafInputSchema = z.discriminatedUnion("type", [
     low: FiniteNumber,
     high: FiniteNumber,
     direction: z.enum(["ascending", "descending"]).default("ascending"),
-    ...LeafCommon,
+    ...leafCommon(),
   }),
-]);
+]).meta({ id: "LeafInput" });
 
 /** A weighted edge from a node to a child. */
 export const ChildSchema = z.strictObject({
@@ -114,7 +113,7 @@ export const ChildSchema = z.strictObject({
   weight: z.number(),
   /** Provenance of the weight; defaults to the parent's. */
   provenance: ProvenanceSchema.optional(),
-});
+}).meta({ id: "Child" });
 
 /** One node of the tree: an internal node (`children`) or a leaf (`input`). */
 export const NodeSchema = z.strictObject({
@@ -132,14 +131,14 @@ export const NodeSchema = z.strictObject({
   gates: z.array(NodeCodeSchema).min(1).max(1000).optional(),
   input: LeafInputSchema.optional(),
   provenance: ProvenanceSchema,
-});
+}).meta({ id: "Node" });
 
 /** An alternative grouping of the same nodes, such as the perspective view gobierno/ciudadano. */
 export const ViewSchema = z.strictObject({
   id: IdSchema,
   label: LabelSchema,
   nodes: z.array(NodeSchema).min(1).max(1000),
-});
+}).meta({ id: "View" });
 
 /** A set of observations (one row per observation per body), e.g. information requests. */
 export const ObservationSetSchema = z.strictObject({
@@ -148,7 +147,7 @@ export const ObservationSetSchema = z.strictObject({
   /** What a per-observation leaf is when the body has no observation in this set. */
   noObservations: MissingPolicySchema,
   provenance: ProvenanceSchema,
-});
+}).meta({ id: "ObservationSet" });
 
 /** A published figure that results can be compared against. */
 export const ReferenceSchema = z.strictObject({
@@ -165,7 +164,7 @@ export const ReferenceSchema = z.strictObject({
   status: ProvenanceStatusSchema,
   source: IdSchema,
   note: TextSchema.optional(),
-});
+}).meta({ id: "Reference" });
 
 /** A rubric document, as written in JSON. */
 export const RubricSchema = z.strictObject({
@@ -199,13 +198,51 @@ export type Source = z.infer<typeof SourceSchema>;
 /** A rubric document as written (defaults not yet applied). */
 export type RubricDocument = z.input<typeof RubricSchema>;
 
+/**
+ * Turns a zod schema into a published JSON Schema (draft 2020-12) with named `$defs`.
+ *
+ * Discriminated unions come out of zod as `anyOf`; they are rewritten as `oneOf` with an OpenAPI
+ * `discriminator` (which ajv understands) so that a leaf of an unknown type gives one clear
+ * error instead of one error per alternative.
+ * @param schema - the zod schema
+ * @param id - the `$id` of the document
+ * @param title - its title
+ * @returns the JSON Schema as a plain object
+ */
+export function toPublishedJsonSchema(schema: z.ZodType, id: string, title: string): Record<string, unknown> {
+  const generated = z.toJSONSchema(schema, { io: "input", target: "draft-2020-12", reused: "ref" });
+  const { $schema: _ignored, ...body } = generated as Record<string, unknown>;
+  return withDiscriminators({
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: id,
+    title,
+    ...body,
+  }) as Record<string, unknown>;
+}
+
+function withDiscriminators(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withDiscriminators);
+  if (node === null || typeof node !== "object") return node;
+  const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, withDiscriminators(v)] as const);
+  const out = Object.fromEntries(entries) as Record<string, unknown>;
+  const branches = out.anyOf;
+  if (Array.isArray(branches) && branches.length > 1 && branches.every(isTypeTagged)) {
+    delete out.anyOf;
+    return { type: "object", discriminator: { propertyName: "type" }, required: ["type"], oneOf: branches, ...out };
+  }
+  return out;
+}
+
+function isTypeTagged(branch: unknown): boolean {
+  const props = (branch as { properties?: { type?: { const?: unknown } } } | null)?.properties;
+  return typeof props?.type?.const === "string";
+}
+
 /** The JSON Schema of the rubric format (draft 2020-12), generated from the zod schema. */
 export function rubricJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(RubricSchema, { io: "input", target: "draft-2020-12", reused: "ref" }) as Record<string, unknown>;
-  return {
-    $schema: "https://json-schema.org/draft/2020-12/schema",
-    $id: "https://ogmetric.dev/schema/rubric-1.schema.json",
-    title: "ogmetric rubric (format version 1)",
-    ...schema,
-  };
+  return toPublishedJsonSchema(
+    RubricSchema,
+    "https://ogmetric.dev/schema/rubric-1.schema.json",
+    "ogmetric rubric (format version 1)",
+  );
 }
