@@ -189,12 +189,12 @@ export type ProvenanceStatus = z.infer<typeof ProvenanceStatusSchema>;
 export type MissingPolicy = z.infer<typeof MissingPolicySchema>;
 export type NotApplicablePolicy = z.infer<typeof NotApplicablePolicySchema>;
 export type Rule = z.infer<typeof RuleSchema>;
-export type LeafInput = z.infer<typeof LeafInputSchema>;
-export type RubricNode = z.infer<typeof NodeSchema>;
-export type RubricView = z.infer<typeof ViewSchema>;
-export type ObservationSet = z.infer<typeof ObservationSetSchema>;
-export type Reference = z.infer<typeof ReferenceSchema>;
-export type Source = z.infer<typeof SourceSchema>;
+export type LeafInput = z.input<typeof LeafInputSchema>;
+export type RubricNode = z.input<typeof NodeSchema>;
+export type RubricView = z.input<typeof ViewSchema>;
+export type ObservationSet = z.input<typeof ObservationSetSchema>;
+export type Reference = z.input<typeof ReferenceSchema>;
+export type Source = z.input<typeof SourceSchema>;
 /** A rubric document as written (defaults not yet applied). */
 export type RubricDocument = z.input<typeof RubricSchema>;
 
@@ -223,7 +223,10 @@ export function toPublishedJsonSchema(schema: z.ZodType, id: string, title: stri
 function withDiscriminators(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withDiscriminators);
   if (node === null || typeof node !== "object") return node;
-  const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, withDiscriminators(v)] as const);
+  const entries = Object.entries(node as Record<string, unknown>)
+    // zod copies `.meta({ id })` into the schema; the name already lives in `$defs`.
+    .filter(([k, v]) => !(k === "id" && typeof v === "string"))
+    .map(([k, v]) => [k, withDiscriminators(v)] as const);
   const out = Object.fromEntries(entries) as Record<string, unknown>;
   const branches = out.anyOf;
   if (Array.isArray(branches) && branches.length > 1 && branches.every(isTypeTagged)) {

@@ -1,0 +1,312 @@
+import { quantileSorted } from "simple-statistics";
+import type { Issue } from "../issue.js";
+import { resolveState } from "../catalog/states.js";
+import type { BodyScore } from "../score/scoreBody.js";
+import { STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../score/evaluate.js";
+
+/** Statistics a group table can carry. `n` and `mean` are always computed. */
+export type StatName = "n" | "mean" | "median" | "sd" | "min" | "max";
+export const STAT_NAMES: readonly StatName[] = ["n", "mean", "median", "sd", "min", "max"];
+
+export interface AggregateOptions {
+  /** Grouping fields, e.g. `["state"]`, `["type"]`, `["level"]`; `[]` (default) is national. */
+  readonly by?: readonly string[];
+  /** Statistics beyond n and mean: median, sd (sample, n − 1), min, max. */
+  readonly stats?: readonly StatName[];
+  /** Quantile probabilities in [0, 1], e.g. [0.25, 0.75] (stores every value: memory grows with bodies). */
+  readonly quantiles?: readonly number[];
+  /** Field holding a body weight (finite, ≥ 0); default every body weighs 1. */
+  readonly weight?: string;
+  /** Group order: as first seen (default) or sorted by key (code point order, state by code). */
+  readonly order?: "first_seen" | "key";
+}
+
+/** Statistics of one node within one group. */
+export interface NodeStats {
+  readonly code: string;
+  /** Bodies whose node was scored (the mean is over these). */
+  readonly n: number;
+  readonly notApplicable: number;
+  readonly missing: number;
+  readonly mean: number | null;
+  readonly median?: number | null;
+  readonly sd?: number | null;
+  readonly min?: number | null;
+  readonly max?: number | null;
+  readonly quantiles?: readonly (number | null)[];
+}
+
+/** One group of bodies. */
+export interface GroupStats {
+  /** One value per grouping field (canonical state name for `state`). */
+  readonly key: readonly string[];
+  /** INEGI code of the group's state when grouping by state ("FED" for the federal unit). */
+  readonly stateCode?: string;
+  /** Bodies in the group. */
+  readonly bodies: number;
+  /** Sum of body weights (equals `bodies` when unweighted). */
+  readonly weight: number;
+  readonly nodes: readonly NodeStats[];
+}
+
+/** An aggregate table: groups in deterministic order, each with per-node statistics. */
+export interface AggregateTable {
+  readonly by: readonly string[];
+  readonly nodes: readonly string[];
+  readonly stats: readonly StatName[];
+  readonly quantiles: readonly number[];
+  readonly groups: readonly GroupStats[];
+  /** Unknown state names, invalid weights: reported, never guessed. */
+  readonly issues: readonly Issue[];
+}
+
+class Group {
+  readonly key: string[];
+  readonly stateCode: string | undefined;
+  bodies = 0;
+  weight = 0;
+  readonly n: Int32Array;
+  readonly na: Int32Array;
+  readonly missing: Int32Array;
+  readonly wsum: Float64Array;
+  readonly sum: Float64Array;
+  readonly comp: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly wMean: Float64Array;
+  readonly m2: Float64Array;
+  readonly values: number[][] | undefined;
+
+  constructor(key: string[], stateCode: string | undefined, size: number, keepValues: boolean) {
+    this.key = key;
+    this.stateCode = stateCode;
+    this.n = new Int32Array(size);
+    this.na = new Int32Array(size);
+    this.missing = new Int32Array(size);
+    this.wsum = new Float64Array(size);
+    this.sum = new Float64Array(size);
+    this.comp = new Float64Array(size);
+    this.min = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
+    this.max = new Float64Array(size).fill(Number.NEGATIVE_INFINITY);
+    this.wMean = new Float64Array(size);
+    this.m2 = new Float64Array(size);
+    this.values = keepValues ? Array.from({ length: size }, () => []) : undefined;
+  }
+}
+
+/**
+ * Streaming group statistics: add bodies one at a time (values and statuses per node), read the
+ * table at the end. Means use compensated (Neumaier) sums; standard deviations Welford's
+ * update; medians and quantiles keep the values (only when asked for).
+ *
+ * This is the one core behind `aggregate` (result objects) and the CLI (CSV rows).
+ */
+export class Aggregator {
+  readonly #codes: readonly string[];
+  readonly #by: readonly string[];
+  readonly #stats: readonly StatName[];
+  readonly #quantiles: readonly number[];
+  readonly #weightField: string | undefined;
+  readonly #order: "first_seen" | "key";
+  readonly #groups = new Map<string, Group>();
+  readonly #issues: Issue[] = [];
+  readonly #reportedStates = new Set<string>();
+  readonly #keepValues: boolean;
+  readonly #byState: number;
+
+  /**
+   * @param codes - node codes, in the order values will be given
+   * @param options - grouping and statistics
+   */
+  constructor(codes: readonly string[], options: AggregateOptions = {}) {
+    const stats = options.stats ?? ["n", "mean"];
+    for (const s of stats) if (!STAT_NAMES.includes(s)) throw new RangeError(`Aggregator: unknown statistic "${String(s)}"`);
+    const quantiles = options.quantiles ?? [];
+    for (const q of quantiles) if (!(q >= 0 && q <= 1)) throw new RangeError(`Aggregator: quantile ${q} is outside [0, 1]`);
+    this.#keepValues = stats.includes("median") || quantiles.length > 0;
+    if (this.#keepValues && options.weight !== undefined) {
+      throw new RangeError("Aggregator: median and quantiles are unweighted; drop the weight field or those statistics");
+    }
+    this.#codes = codes;
+    this.#by = options.by ?? [];
+    this.#stats = stats;
+    this.#quantiles = quantiles;
+    this.#weightField = options.weight;
+    this.#order = options.order ?? "first_seen";
+    this.#byState = this.#by.indexOf("state");
+  }
+
+  /**
+   * Adds one body.
+   * @param field - reads a grouping or weight field of the body (undefined when absent)
+   * @param values - node values, in the constructor's code order
+   * @param status - node statuses (1 scored, 2 not applicable, 3 missing), same order
+   * @param where - row or id for issue messages
+   * @returns false when the body was left out (invalid weight), true otherwise
+   */
+  add(field: (name: string) => string | undefined, values: ArrayLike<number>, status: ArrayLike<number>, where = ""): boolean {
+    let weight = 1;
+    if (this.#weightField !== undefined) {
+      const raw = field(this.#weightField);
+      weight = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw);
+      if (!Number.isFinite(weight) || weight < 0) {
+        this.#issues.push({
+          code: "invalid_weight",
+          path: where,
+          message: `weight "${this.#weightField}" must be a finite number ≥ 0; the body is left out of the table`,
+          expected: "a finite number >= 0",
+          received: raw ?? "nothing",
+        });
+        return false;
+      }
+    }
+    const key: string[] = [];
+    let stateCode: string | undefined;
+    for (let k = 0; k < this.#by.length; k++) {
+      const raw = (field(this.#by[k]!) ?? "").trim();
+      if (k === this.#byState) {
+        const r = resolveState(raw);
+        if (r.ok) {
+          key.push(r.state.name);
+          stateCode = r.state.code;
+          continue;
+        }
+        if (!this.#reportedStates.has(raw)) {
+          this.#reportedStates.add(raw);
+          this.#issues.push({ code: "unknown_state", path: where, message: `${r.message}; grouped under its own name`, received: raw });
+        }
+      }
+      key.push(raw);
+    }
+    const id = key.join("\u0000");
+    let g = this.#groups.get(id);
+    if (!g) {
+      g = new Group(key, stateCode, this.#codes.length, this.#keepValues);
+      this.#groups.set(id, g);
+    }
+    g.bodies++;
+    g.weight += weight;
+    for (let j = 0; j < this.#codes.length; j++) {
+      const s = status[j];
+      if (s === STATUS_SCORED) {
+        const v = values[j]!;
+        g.n[j]!++;
+        // Neumaier compensated sum of weight × value.
+        const x = weight * v;
+        const t = g.sum[j]! + x;
+        g.comp[j]! += Math.abs(g.sum[j]!) >= Math.abs(x) ? g.sum[j]! - t + x : x - t + g.sum[j]!;
+        g.sum[j] = t;
+        // Welford's weighted update for the variance.
+        const w = g.wsum[j]! + weight;
+        if (weight > 0) {
+          const delta = v - g.wMean[j]!;
+          g.wMean[j]! += (weight / w) * delta;
+          g.m2[j]! += weight * delta * (v - g.wMean[j]!);
+        }
+        g.wsum[j] = w;
+        if (v < g.min[j]!) g.min[j] = v;
+        if (v > g.max[j]!) g.max[j] = v;
+        g.values?.[j]!.push(v);
+      } else if (s === STATUS_NOT_APPLICABLE) g.na[j]!++;
+      else if (s === STATUS_MISSING || s === 0) g.missing[j]!++;
+    }
+    return true;
+  }
+
+  /**
+   * Reads the table (the aggregator can keep taking bodies afterwards).
+   * @returns groups in first-seen or key order
+   */
+  result(): AggregateTable {
+    let groups = [...this.#groups.values()];
+    if (this.#order === "key") {
+      const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      groups = groups.sort((a, b) => {
+        for (let k = 0; k < a.key.length; k++) {
+          const c = k === this.#byState ? cmp(stateSortKey(a), stateSortKey(b)) || cmp(a.key[k]!, b.key[k]!) : cmp(a.key[k]!, b.key[k]!);
+          if (c !== 0) return c;
+        }
+        return 0;
+      });
+    }
+    const want = new Set(this.#stats);
+    return {
+      by: [...this.#by],
+      nodes: [...this.#codes],
+      stats: [...this.#stats],
+      quantiles: [...this.#quantiles],
+      groups: groups.map((g) => ({
+        key: [...g.key],
+        ...(g.stateCode !== undefined ? { stateCode: g.stateCode } : {}),
+        bodies: g.bodies,
+        weight: g.weight,
+        nodes: this.#codes.map((code, j): NodeStats => {
+          const n = g.n[j]!;
+          const w = g.wsum[j]!;
+          const scored = n > 0 && w > 0;
+          const sorted = g.values ? Float64Array.from(g.values[j]!).sort() : undefined;
+          return {
+            code,
+            n,
+            notApplicable: g.na[j]!,
+            missing: g.missing[j]!,
+            mean: scored ? (g.sum[j]! + g.comp[j]!) / w : null,
+            ...(want.has("median") ? { median: n > 0 ? quantileSorted(Array.from(sorted!), 0.5) : null } : {}),
+            ...(want.has("sd") ? { sd: n > 1 && w > 0 ? Math.sqrt(Math.max(0, g.m2[j]!) / (this.#weightField === undefined ? n - 1 : w)) : null } : {}),
+            ...(want.has("min") ? { min: n > 0 ? g.min[j]! : null } : {}),
+            ...(want.has("max") ? { max: n > 0 ? g.max[j]! : null } : {}),
+            ...(this.#quantiles.length > 0
+              ? { quantiles: this.#quantiles.map((q) => (n > 0 ? quantileSorted(Array.from(sorted!), q) : null)) }
+              : {}),
+          };
+        }),
+      })),
+      issues: [...this.#issues],
+    };
+  }
+}
+
+function stateSortKey(g: Group): string {
+  return g.stateCode === undefined ? "\uffff" : g.stateCode === "FED" ? "99" : g.stateCode;
+}
+
+/**
+ * Groups scored bodies and computes, per group and node: how many were scored, not applicable and
+ * missing, the mean over scored bodies (unweighted unless `weight` names a field), and on request
+ * median, sd, min, max and quantiles. Grouping by `state` uses canonical state names.
+ *
+ * Empty input gives a table with no groups.
+ * @param scores - body results from `scoreBody` (each with `fields` for the grouping keys)
+ * @param options - grouping and statistics
+ * @returns the table
+ * @example
+ * aggregate(scores, { by: ["state"] }).groups[0].key // => ["Ciudad de México"]
+ */
+export function aggregate(scores: Iterable<BodyScore>, options: AggregateOptions = {}): AggregateTable {
+  let agg: Aggregator | undefined;
+  let values = new Float64Array(0);
+  let status = new Uint8Array(0);
+  for (const score of scores) {
+    if (!agg) {
+      agg = new Aggregator(score.nodes.map((n) => n.code), options);
+      values = new Float64Array(score.nodes.length);
+      status = new Uint8Array(score.nodes.length);
+    }
+    score.nodes.forEach((node, j) => {
+      values[j] = node.value ?? 0;
+      status[j] = node.status === "scored" ? STATUS_SCORED : node.status === "not_applicable" ? STATUS_NOT_APPLICABLE : STATUS_MISSING;
+    });
+    const fields = score.fields;
+    agg.add((name) => (fields && Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : undefined), values, status, score.id ?? "");
+  }
+  return (
+    agg?.result() ?? {
+      by: [...(options.by ?? [])],
+      nodes: [],
+      stats: [...(options.stats ?? ["n", "mean"])],
+      quantiles: [...(options.quantiles ?? [])],
+      groups: [],
+      issues: [],
+    }
+  );
+}

@@ -1,0 +1,1 @@
+process.stdout.write("ogmetric: the command line is being built\n");

@@ -1,0 +1,4 @@
+/**
+ * ogmetric/node: the Node-only layer (files, streams, CSV). Re-exports the pure core too.
+ */
+export * from "./index.js";

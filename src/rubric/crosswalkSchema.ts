@@ -1,0 +1,93 @@
+/**
+ * The crosswalk format, version 1: how the nodes of one rubric correspond to the nodes of another
+ * (typically two editions of the metric).
+ *
+ * Like the rubric format, the zod schema below is the only hand-written description; the types are
+ * inferred from it and the published JSON Schema (`rubrics/schema/crosswalk.schema.json`) is
+ * generated from it. Rules that need the two rubrics (codes exist, every node mapped once, editions)
+ * live in `checkCrosswalk`.
+ */
+import { z } from "zod";
+import { IdSchema, LabelSchema, NodeCodeSchema, ProvenanceSchema, RubricSchema, toPublishedJsonSchema } from "./schema.js";
+
+/** Crosswalk format version this library reads. */
+export const CROSSWALK_SCHEMA_VERSION = 1;
+
+/** The rubric format's bounded text type, taken from `LabelSchema` so that both formats share one `Text` definition. */
+const TextSchema = LabelSchema.shape.es;
+
+/** Prefix of the `only_in_<edition>` relation; the rest is the edition as written in the rubric's `edition`. */
+export const ONLY_IN_PREFIX = "only_in_";
+
+/** A rubric named by id and version. */
+export const RubricRefSchema = z
+  .strictObject({
+    id: IdSchema,
+    /** The rubric's `version`, same format. */
+    version: RubricSchema.shape.version,
+  })
+  .meta({ id: "RubricRef" });
+
+/**
+ * How a node of one rubric relates to a node of the other:
+ * - `same`: same code, same meaning;
+ * - `renamed`: same meaning under another code;
+ * - `assumed_equivalent`: treated as the same measure, which is an assumption (say why in the note);
+ * - `only_in_<edition>`: the node exists in that edition only (exactly one side given).
+ */
+export const CrosswalkRelationSchema = z
+  .union(
+    [
+      z.enum(["same", "renamed", "assumed_equivalent"]),
+      z.templateLiteral([ONLY_IN_PREFIX, z.string().regex(/^[a-z0-9-]+$/)]),
+    ],
+    { error: 'expected "same", "renamed", "assumed_equivalent" or "only_in_<edition>"' },
+  )
+  .meta({ id: "CrosswalkRelation" });
+
+/** One correspondence between a node of the `from` rubric and a node of the `to` rubric. */
+export const CrosswalkMappingSchema = z
+  .strictObject({
+    /** Code in the `from` rubric; absent for a node that exists only in the `to` rubric. */
+    from: NodeCodeSchema.optional(),
+    /** Code in the `to` rubric; absent for a node that exists only in the `from` rubric. */
+    to: NodeCodeSchema.optional(),
+    relation: CrosswalkRelationSchema,
+    /** Why the two nodes correspond, and what differs. */
+    note: TextSchema,
+    /** Provenance of the correspondence; `source` is an id from either rubric's `sources`. */
+    provenance: ProvenanceSchema,
+  })
+  .meta({ id: "CrosswalkMapping" });
+
+/** A crosswalk document, as written in JSON. */
+export const CrosswalkSchema = z.strictObject({
+  $schema: z.string().max(2000).optional(),
+  schemaVersion: z.literal(CROSSWALK_SCHEMA_VERSION),
+  from: RubricRefSchema,
+  to: RubricRefSchema,
+  label: LabelSchema.optional(),
+  mappings: z.array(CrosswalkMappingSchema).min(1).max(10_000),
+});
+
+export type RubricRef = z.infer<typeof RubricRefSchema>;
+export type CrosswalkRelation = z.infer<typeof CrosswalkRelationSchema>;
+export type CrosswalkMapping = z.infer<typeof CrosswalkMappingSchema>;
+/** A crosswalk that passed the structural checks. */
+export type Crosswalk = z.infer<typeof CrosswalkSchema>;
+/** A crosswalk document as written. */
+export type CrosswalkDocument = z.input<typeof CrosswalkSchema>;
+
+/**
+ * The JSON Schema of the crosswalk format (draft 2020-12), generated from the zod schema.
+ * @returns the JSON Schema as a plain object, equal to the shipped `rubrics/schema/crosswalk.schema.json`
+ * @example
+ * crosswalkJsonSchema().title // => 'ogmetric crosswalk (format version 1)'
+ */
+export function crosswalkJsonSchema(): Record<string, unknown> {
+  return toPublishedJsonSchema(
+    CrosswalkSchema,
+    "https://ogmetric.dev/schema/crosswalk-1.schema.json",
+    "ogmetric crosswalk (format version 1)",
+  );
+}

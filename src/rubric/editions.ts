@@ -1,0 +1,50 @@
+import mga2017 from "../../rubrics/mga-2017.json";
+import mga2019 from "../../rubrics/mga-2019.json";
+import type { CompiledRubric } from "./compileRubric.js";
+import { parseRubric } from "./parseRubric.js";
+import type { RubricDocument } from "./schema.js";
+
+/** Built-in editions of the metric, bundled into the pure core (no file system needed). */
+export const EDITIONS = ["2017", "2019"] as const;
+export type Edition = (typeof EDITIONS)[number];
+
+const DOCUMENTS: ReadonlyMap<string, RubricDocument> = new Map<string, RubricDocument>([
+  ["2017", mga2017 as RubricDocument],
+  ["2019", mga2019 as RubricDocument],
+]);
+const cache = new Map<string, CompiledRubric>();
+
+function editionKey(edition: string): string {
+  const key = edition.replace(/^mga-/, "");
+  if (!DOCUMENTS.has(key)) throw new RangeError(`loadEdition: unknown edition "${edition}"; built-in editions are ${EDITIONS.join(", ")}`);
+  return key;
+}
+
+/**
+ * The rubric document of a built-in edition, as shipped in `rubrics/`.
+ * @param edition - "2017" or "2019" (or "mga-2017", "mga-2019")
+ * @returns a deep copy of the document, free to edit (e.g. to change an assumed weight)
+ * @example
+ * loadEditionDocument("2019").id // => "mga-2019"
+ */
+export function loadEditionDocument(edition: string): RubricDocument {
+  return structuredClone(DOCUMENTS.get(editionKey(edition))!);
+}
+
+/**
+ * A built-in edition, validated and compiled (once, then cached).
+ * @param edition - "2017" or "2019" (or "mga-2017", "mga-2019")
+ * @returns the compiled rubric
+ * @throws RangeError for an unknown edition
+ * @example
+ * loadEdition("2017").version // => "1.0.0"
+ */
+export function loadEdition(edition: string): CompiledRubric {
+  const key = editionKey(edition);
+  let rubric = cache.get(key);
+  if (!rubric) {
+    rubric = parseRubric(DOCUMENTS.get(key));
+    cache.set(key, rubric);
+  }
+  return rubric;
+}

@@ -1,0 +1,239 @@
+import {
+  LEAF_BINARY,
+  LEAF_COUNT,
+  LEAF_LINEAR,
+  LEAF_NONE,
+  LEAF_ORDINAL,
+  LEAF_SCORE,
+  type CompiledRubric,
+} from "../rubric/compileRubric.js";
+import type { Issue } from "../issue.js";
+import { describeValue } from "../issue.js";
+
+/** What a raw cell turned out to be. */
+export const VALUE_ABSENT = 0;
+export const VALUE_PRESENT = 1;
+export const VALUE_NOT_APPLICABLE = 2;
+
+/** Outcome codes of `readValue`; 0 is success. */
+export const READ_OK = 0;
+export const READ_NOT_A_NUMBER = 1;
+export const READ_NOT_FINITE = 2;
+export const READ_OUT_OF_RANGE = 3;
+export const READ_NOT_BINARY = 4;
+export const READ_NOT_INTEGER = 5;
+export const READ_UNKNOWN_LEVEL = 6;
+
+/** Reusable output of `readValue`, so that the hot path allocates nothing. */
+export interface ReadSlot {
+  kind: number;
+  /** The score in [0, 1]. */
+  value: number;
+  /** Half a unit of the last decimal given, carried to the score's scale (0 when exact). */
+  err: number;
+}
+
+/** Creates an empty slot for `readValue`. */
+export function createReadSlot(): ReadSlot {
+  return { kind: VALUE_ABSENT, value: 0, err: 0 };
+}
+
+/**
+ * Tokens read as "not applicable" (compared case-insensitively after trimming). Everything else
+ * that is not a number (or an ordinal level) is an error; an empty cell is a missing value.
+ */
+export const NOT_APPLICABLE_TOKENS: readonly string[] = ["NA", "N/A", "N.A.", "NO APLICA", "NOT APPLICABLE"];
+const NA_SET = new Set(NOT_APPLICABLE_TOKENS);
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const STRICT_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+let parsedDecimals = 0;
+
+/**
+ * Parses a decimal number written in plain notation (`0.5054`, `-3`, `.5`, `1e-3`), recording its
+ * number of decimals in `parsedDecimals`. Returns NaN for anything else (hex, `Infinity`, commas).
+ * Short inputs take an exact integer fast path: digits / 10^decimals is correctly rounded, so it
+ * equals `Number(s)`.
+ */
+function parseDecimal(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  let c = s.charCodeAt(0);
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i = 1;
+  }
+  let digits = 0;
+  let mantissa = 0;
+  let decimals = -1;
+  for (; i < n; i++) {
+    c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (c === 46 && decimals < 0) {
+      decimals = 0;
+    } else break;
+  }
+  if (i === n && digits > 0 && digits <= 15) {
+    parsedDecimals = decimals < 0 ? 0 : decimals;
+    const v = decimals > 0 ? mantissa / POW10[decimals]! : mantissa;
+    return neg ? -v : v;
+  }
+  if (!STRICT_NUMBER.test(s)) return Number.NaN;
+  const e = s.search(/[eE]/);
+  const dot = s.indexOf(".");
+  const fraction = dot < 0 ? 0 : (e < 0 ? s.length : e) - dot - 1;
+  parsedDecimals = fraction - (e < 0 ? 0 : Number(s.slice(e + 1)));
+  return Number(s);
+}
+
+function decimalsOf(x: number): number {
+  const s = String(x);
+  const e = s.indexOf("e");
+  const dot = s.indexOf(".");
+  const fraction = dot < 0 ? 0 : (e < 0 ? s.length : e) - dot - 1;
+  return fraction - (e < 0 ? 0 : Number(s.slice(e + 1)));
+}
+
+function halfUnit(decimals: number): number {
+  return decimals <= 0 ? 0.5 : decimals >= POW10.length ? 0 : 0.5 / POW10[decimals]!;
+}
+
+/**
+ * Reads one raw input for a node and turns it into a score in [0, 1], by the node's input type
+ * (an internal node given directly is read as a score). Allocation-free: the result goes into
+ * `slot`, and the return value is `READ_OK` or an error code that `readIssue` explains.
+ *
+ * Empty, `null` and `undefined` are absent (missing); the `NOT_APPLICABLE_TOKENS` are not
+ * applicable. Nothing is clamped or coerced except by a linear leaf's declared goalposts.
+ * @param rubric - compiled rubric
+ * @param node - node position
+ * @param raw - the raw value: a string from a file, a number, or null/undefined
+ * @param slot - receives kind, value and precision
+ * @param observation - true when the value is one observation of a per-observation leaf; a
+ *   per-observation leaf given directly for the body (false, the default) takes the body-level
+ *   share, a score in [0, 1]
+ * @returns `READ_OK` or an error code
+ */
+export function readValue(rubric: CompiledRubric, node: number, raw: unknown, slot: ReadSlot, observation = false): number {
+  slot.kind = VALUE_ABSENT;
+  slot.value = 0;
+  slot.err = 0;
+  if (raw === null || raw === undefined) return READ_OK;
+  const kind = !observation && rubric.obsSet[node]! >= 0 ? LEAF_SCORE : rubric.leafKind[node]!;
+  let x: number;
+  let decimals: number;
+  if (typeof raw === "number") {
+    if (!Number.isFinite(raw)) return Number.isNaN(raw) ? READ_NOT_A_NUMBER : READ_NOT_FINITE;
+    x = raw;
+    decimals = decimalsOf(raw);
+  } else if (typeof raw === "string") {
+    let s = raw;
+    const first = s.charCodeAt(0);
+    const last = s.charCodeAt(s.length - 1);
+    if (first <= 32 || last <= 32) s = s.trim();
+    if (s.length === 0) return READ_OK;
+    if (kind === LEAF_ORDINAL) {
+      const score = rubric.levels[node]!.get(s);
+      if (score !== undefined) {
+        slot.kind = VALUE_PRESENT;
+        slot.value = score;
+        return READ_OK;
+      }
+    }
+    x = parseDecimal(s);
+    decimals = parsedDecimals;
+    if (Number.isNaN(x)) {
+      if (NA_SET.has(s.toUpperCase())) {
+        slot.kind = VALUE_NOT_APPLICABLE;
+        return READ_OK;
+      }
+      return kind === LEAF_ORDINAL ? READ_UNKNOWN_LEVEL : READ_NOT_A_NUMBER;
+    }
+    if (!Number.isFinite(x)) return READ_NOT_FINITE;
+  } else {
+    return READ_NOT_A_NUMBER;
+  }
+  switch (kind) {
+    case LEAF_NONE:
+    case LEAF_SCORE:
+      if (!(x >= 0 && x <= 1)) return READ_OUT_OF_RANGE;
+      slot.value = x;
+      slot.err = halfUnit(decimals);
+      break;
+    case LEAF_BINARY:
+      if (x !== 0 && x !== 1) return READ_NOT_BINARY;
+      slot.value = x;
+      break;
+    case LEAF_COUNT: {
+      const max = rubric.leafA[node]!;
+      if (!Number.isInteger(x)) return READ_NOT_INTEGER;
+      if (x < 0 || x > max) return READ_OUT_OF_RANGE;
+      slot.value = x / max;
+      break;
+    }
+    case LEAF_LINEAR: {
+      const low = rubric.leafA[node]!;
+      const high = rubric.leafB[node]!;
+      const t = rubric.leafDescending[node] === 1 ? (high - x) / (high - low) : (x - low) / (high - low);
+      slot.value = t < 0 ? 0 : t > 1 ? 1 : t;
+      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(decimals) / (high - low);
+      break;
+    }
+    case LEAF_ORDINAL:
+      return READ_UNKNOWN_LEVEL;
+  }
+  slot.kind = VALUE_PRESENT;
+  return READ_OK;
+}
+
+/**
+ * What a node expects, in words, for messages.
+ * @param rubric - compiled rubric
+ * @param node - node position
+ * @param observation - as in `readValue`
+ * @returns e.g. "0 or 1", "a number from 0 to 1"
+ */
+export function expectedInput(rubric: CompiledRubric, node: number, observation = false): string {
+  const kind = !observation && rubric.obsSet[node]! >= 0 ? LEAF_SCORE : rubric.leafKind[node];
+  switch (kind) {
+    case LEAF_BINARY:
+      return "0 or 1";
+    case LEAF_COUNT:
+      return `a whole number from 0 to ${rubric.leafA[node]}`;
+    case LEAF_ORDINAL:
+      return `one of ${[...rubric.levels[node]!.keys()].map((k) => JSON.stringify(k)).join(", ")}`;
+    case LEAF_LINEAR:
+      return "a finite number";
+    default:
+      return "a number from 0 to 1";
+  }
+}
+
+const READ_CODES = ["ok", "not_a_number", "not_finite", "out_of_range", "not_binary", "not_integer", "unknown_level"];
+
+/**
+ * Explains a `readValue` error as an issue.
+ * @param rubric - compiled rubric
+ * @param node - node position
+ * @param raw - the raw value that failed
+ * @param code - the error code `readValue` returned
+ * @param observation - as in `readValue`
+ * @returns the issue, with the node code as `path`
+ */
+export function readIssue(rubric: CompiledRubric, node: number, raw: unknown, code: number, observation = false): Issue {
+  const info = rubric.nodes[node]!;
+  const expected = expectedInput(rubric, node, observation);
+  const received = describeValue(raw);
+  return {
+    code: READ_CODES[code] ?? "invalid_value",
+    path: info.code,
+    message: `"${info.code}" expects ${expected}, found ${received}`,
+    expected,
+    received,
+  };
+}
