@@ -355,7 +355,7 @@ function semanticIssues(doc: unknown): Issue[] {
   const childCodes = (r: NodeRef): string[] =>
     arr(own(r.node, "children"))
       .map((c) => (isObj(c) ? str(own(c, "code")) : undefined))
-      .filter((c): c is string => c !== undefined && byCode.get(c)?.view === r.view);
+      .filter((c): c is string => c !== undefined && byCode.has(c) && byCode.get(c)!.view === r.view);
   let cycleReported = false;
   for (const start of refs) {
     if (state.has(start.code)) continue;
