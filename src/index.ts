@@ -9,7 +9,7 @@ export * from "./rubric/schema.js";
 export { validateRubric } from "./rubric/validateRubric.js";
 export { parseRubric, safeParseRubric, RubricError, type SafeParseRubricResult } from "./rubric/parseRubric.js";
 export { compileRubric, rubricHash, type CompiledRubric, type NodeInfo, type CompiledChild, type CompiledObservationSet } from "./rubric/compileRubric.js";
-export { loadEdition, loadEditionDocument, EDITIONS, type Edition } from "./rubric/editions.js";
+export { loadEdition, loadEditionDocument, loadCrosswalk, EDITIONS, type Edition } from "./rubric/editions.js";
 
 export {
   readValue,
@@ -55,3 +55,7 @@ export { aggregate, Aggregator, STAT_NAMES, type AggregateOptions, type Aggregat
 export { roundHalfUp, formatFixed } from "./aggregate/round.js";
 
 export { STATES, normalizeState, resolveState, type State, type ResolveStateResult } from "./catalog/states.js";
+
+export { parseCrosswalk, safeParseCrosswalk, checkCrosswalk, CrosswalkError, type CrosswalkRubric, type CrosswalkRubrics, type SafeParseCrosswalkResult } from "./rubric/crosswalk.js";
+export * from "./rubric/crosswalkSchema.js";
+export { compareReferences, type ReferenceCheck } from "./analysis/compareReferences.js";

@@ -1,6 +1,9 @@
 import mga2017 from "../../rubrics/mga-2017.json";
 import mga2019 from "../../rubrics/mga-2019.json";
+import crosswalk2017to2019 from "../../rubrics/crosswalk/mga-2017--mga-2019.json";
 import type { CompiledRubric } from "./compileRubric.js";
+import { parseCrosswalk } from "./crosswalk.js";
+import type { Crosswalk } from "./crosswalkSchema.js";
 import { parseRubric } from "./parseRubric.js";
 import type { RubricDocument } from "./schema.js";
 
@@ -47,4 +50,20 @@ export function loadEdition(edition: string): CompiledRubric {
     cache.set(key, rubric);
   }
   return rubric;
+}
+
+/**
+ * The built-in crosswalk between two editions, checked against both rubrics.
+ * @param from - "2017"
+ * @param to - "2019"
+ * @returns the crosswalk: one mapping per node with its relation and note
+ * @throws RangeError when no built-in crosswalk joins the two editions
+ * @example
+ * loadCrosswalk("2017", "2019").mappings.find((m) => m.from === "tg.tr")?.to // => "tg.ta"
+ */
+export function loadCrosswalk(from: string, to: string): Crosswalk {
+  const a = editionKey(from);
+  const b = editionKey(to);
+  if (a !== "2017" || b !== "2019") throw new RangeError(`loadCrosswalk: no built-in crosswalk from ${from} to ${to}; the built-in one is 2017 → 2019`);
+  return parseCrosswalk(structuredClone(crosswalk2017to2019), { from: loadEdition(a).document, to: loadEdition(b).document });
 }
