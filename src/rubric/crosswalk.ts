@@ -5,6 +5,7 @@
  * schema (`crosswalkSchema.ts`), then the rules that need the two rubrics (`checkCrosswalk`).
  */
 import { describeValue, jsonPath, type Issue } from "../issue.js";
+import { jsonInput } from "../internal/jsonInput.js";
 import { CrosswalkSchema, ONLY_IN_PREFIX, type Crosswalk } from "./crosswalkSchema.js";
 
 /**
@@ -56,17 +57,9 @@ export type SafeParseCrosswalkResult =
  * safeParseCrosswalk({ schemaVersion: 2 }).success // => false
  */
 export function safeParseCrosswalk(doc: unknown, rubrics: CrosswalkRubrics = {}): SafeParseCrosswalkResult {
-  let input: unknown = doc;
-  if (typeof doc === "string") {
-    try {
-      input = JSON.parse(doc);
-    } catch (e) {
-      return {
-        success: false,
-        issues: [{ code: "invalid_json", path: "$", message: `not valid JSON: ${(e as Error).message}` }],
-      };
-    }
-  }
+  const read = jsonInput(doc);
+  if ("issue" in read) return { success: false, issues: [read.issue] };
+  const input = read.value;
   const parsed = CrosswalkSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { success: false, issues: parsed.error.issues.flatMap(fromZodIssue) };
   const issues = checkCrosswalk(parsed.data, rubrics.from, rubrics.to);

@@ -1,4 +1,5 @@
 import type { Issue } from "../issue.js";
+import { jsonInput } from "../internal/jsonInput.js";
 import { compileRubric, type CompiledRubric } from "./compileRubric.js";
 import type { RubricDocument } from "./schema.js";
 import { validateRubric } from "./validateRubric.js";
@@ -31,17 +32,9 @@ export type SafeParseRubricResult =
  * safeParseRubric("{").success // => false
  */
 export function safeParseRubric(input: unknown): SafeParseRubricResult {
-  let doc: unknown = input;
-  if (typeof input === "string") {
-    try {
-      doc = JSON.parse(input);
-    } catch (e) {
-      return {
-        success: false,
-        issues: [{ code: "invalid_json", path: "$", message: `not valid JSON: ${(e as Error).message}` }],
-      };
-    }
-  }
+  const read = jsonInput(input);
+  if ("issue" in read) return { success: false, issues: [read.issue] };
+  const doc = read.value;
   let issues: Issue[];
   try {
     issues = validateRubric(doc);
