@@ -11,7 +11,10 @@ export const STAT_NAMES: readonly StatName[] = ["n", "mean", "median", "sd", "mi
 export interface AggregateOptions {
   /** Grouping fields, e.g. `["state"]`, `["type"]`, `["level"]`; `[]` (default) is national. */
   readonly by?: readonly string[];
-  /** Statistics beyond n and mean: median, sd (sample, n − 1), min, max. */
+  /**
+   * Statistics beyond n and mean: median, sd, min, max. The sd is the sample standard deviation
+   * (n − 1) when unweighted, and the weighted population one (Σ w·(x − mean)² / Σ w) with weights.
+   */
   readonly stats?: readonly StatName[];
   /** Quantile probabilities in [0, 1], e.g. [0.25, 0.75] (stores every value: memory grows with bodies). */
   readonly quantiles?: readonly number[];
