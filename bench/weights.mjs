@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+/**
+ * How cheaply the core re-scores under another weight vector (design goal: "scoring must take a
+ * different weight vector cheaply, thousands of times per second"), which is what sensitivity and
+ * uncertainty analyses do.
+ *
+ *   npx tsup && node bench/weights.mjs [--vectors 2000] [--seed 20170] [--edition 2017]
+ *
+ * The 1,000 bodies of fixtures/mga2017-sample.csv and their citizen requests are read once into one
+ * frame per body (readValue for every cell, the requests summed into the per-observation leaves).
+ * Then each weight vector re-evaluates every frame with `evaluateFrame(rubric, frame, weights)`:
+ * inputs are not read again, only the tree is walked. The vectors are drawn before the clock starts
+ * (a pool of up to 1,000 distinct vectors, used in turn): for each parent node, positive weights
+ * Dirichlet(1, ..., 1) (independent Exp(1) draws normalised to sum 1), from a seeded sfc32 stream,
+ * so a run replays from its seed.
+ *
+ * Checks first that the rubric's own weights give every node as `scoreBody` does, for every body,
+ * so the figure is not the speed of a wrong answer. Prints vectors/s (full 1,000-body re-scores per
+ * second) and body evaluations/s.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Papa from "papaparse";
+import { createRng, DEFAULT_SEED } from "../fixtures/generate.mjs";
+import {
+  loadEdition,
+  createFrame,
+  resetFrame,
+  readValue,
+  createReadSlot,
+  evaluateFrame,
+  scoreBody,
+  READ_OK,
+  STATUS_SCORED,
+  VALUE_PRESENT,
+  VALUE_NOT_APPLICABLE,
+} from "../dist/index.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const IDENTITY = new Set(["id", "name", "state", "level", "type"]);
+
+function parseArgs(argv) {
+  const options = { vectors: 2000, seed: DEFAULT_SEED, edition: "2017" };
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i]?.replace(/^--/, "");
+    const value = argv[i + 1];
+    if (!(name in options) || value === undefined) throw new RangeError(`weights.mjs: unexpected argument "${argv[i]}"`);
+    if (name === "edition") {
+      options.edition = value;
+      continue;
+    }
+    options[name] = Number(value);
+    if (!(Number.isInteger(options[name]) && options[name] > 0)) {
+      throw new RangeError(`weights.mjs: --${name} must be a positive integer, received "${value}"`);
+    }
+  }
+  return options;
+}
+
+const readCsv = (file) => Papa.parse(readFileSync(join(root, "fixtures", file), "utf8"), { header: true, skipEmptyLines: true }).data;
+
+/**
+ * Reads the sample bodies of an edition into one filled frame each, and keeps each body's raw
+ * input for the check against `scoreBody`.
+ */
+function loadBodies(rubric, edition) {
+  const slot = createReadSlot();
+  const read = (node, raw, id, observation) => {
+    const code = readValue(rubric, node, raw, slot, observation);
+    if (code !== READ_OK) throw new Error(`weights.mjs: cannot read ${JSON.stringify(raw)} for ${rubric.nodes[node].code} of ${id}`);
+    return slot;
+  };
+  const byId = new Map();
+  for (const row of readCsv(`mga${edition}-sample.csv`)) {
+    const frame = createFrame(rubric);
+    resetFrame(frame);
+    const values = {};
+    for (const [key, raw] of Object.entries(row)) {
+      if (IDENTITY.has(key)) continue;
+      const node = rubric.index.get(key);
+      if (node === undefined) throw new Error(`weights.mjs: unknown column "${key}"`);
+      const { kind, value, err } = read(node, raw, row.id, false);
+      frame.inKind[node] = kind;
+      frame.inValue[node] = value;
+      frame.inErr[node] = err;
+      values[key] = raw;
+    }
+    byId.set(row.id, { frame, input: { id: row.id, values, observations: {} } });
+  }
+  // Observation files: 2017 has the citizen requests; 2019 also the request records.
+  const files = { citizen_requests: `mga${edition}-sample-requests.csv`, request_records: `mga${edition}-sample-records.csv` };
+  rubric.observationSets.forEach((set, s) => {
+    for (const row of readCsv(files[set.id])) {
+      const body = byId.get(row.id);
+      if (!body) throw new Error(`weights.mjs: observation for unknown body ${row.id}`);
+      const { frame, input } = body;
+      frame.setCount[s]++;
+      const observation = {};
+      for (const leaf of set.leaves) {
+        const code = rubric.nodes[leaf].code;
+        observation[code] = row[code];
+        const { kind, value } = read(leaf, row[code], row.id, true);
+        if (kind === VALUE_PRESENT) {
+          frame.obsSum[leaf] += value;
+          frame.obsN[leaf]++;
+        } else if (kind === VALUE_NOT_APPLICABLE) frame.obsNotApplicable[leaf]++;
+        else frame.obsMissing[leaf]++;
+      }
+      (input.observations[set.id] ??= []).push(observation);
+    }
+  });
+  const bodies = [...byId.values()];
+  return { frames: bodies.map((b) => b.frame), inputs: bodies.map((b) => b.input) };
+}
+
+/** A pool of weight vectors: per parent node, Dirichlet(1, ..., 1) over its child edges. */
+function drawWeights(rubric, count, seed) {
+  const rng = createRng(seed, "bench/weights");
+  const vectors = [];
+  for (let v = 0; v < count; v++) {
+    const w = new Float64Array(rubric.weights.length);
+    for (let i = 0; i < rubric.size; i++) {
+      const start = rubric.childStart[i];
+      const end = rubric.childStart[i + 1];
+      let sum = 0;
+      for (let e = start; e < end; e++) sum += w[e] = -Math.log(1 - rng.next());
+      for (let e = start; e < end; e++) w[e] /= sum;
+    }
+    vectors.push(w);
+  }
+  return vectors;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const rubric = loadEdition(options.edition);
+const { frames, inputs } = loadBodies(rubric, options.edition);
+const bodies = frames.length;
+const root_ = rubric.root;
+
+// Correctness: under the rubric's weights the preloaded frames give every node as scoreBody does
+// (its `nodes` are in display order, which is the frame's node order).
+let mismatches = 0;
+for (let b = 0; b < bodies; b++) {
+  const f = frames[b];
+  evaluateFrame(rubric, f);
+  const reference = scoreBody(rubric, inputs[b]);
+  let same = reference.issues.length === 0;
+  for (let i = 0; i < rubric.size; i++) {
+    const mine = f.status[i] === STATUS_SCORED ? f.value[i] : null;
+    if (mine !== reference.nodes[i].value) same = false;
+  }
+  if (!same) mismatches++;
+}
+
+const pool = drawWeights(rubric, Math.min(options.vectors, 1000), options.seed);
+let checksum = 0;
+function rescore(count) {
+  for (let v = 0; v < count; v++) {
+    const w = pool[v % pool.length];
+    for (let b = 0; b < bodies; b++) {
+      const f = frames[b];
+      evaluateFrame(rubric, f, w);
+      checksum += f.value[root_];
+    }
+  }
+}
+rescore(Math.min(200, options.vectors)); // warm-up: let V8 optimise evaluateFrame
+const start = performance.now();
+rescore(options.vectors);
+const seconds = (performance.now() - start) / 1000;
+
+const perSecond = options.vectors / seconds;
+const fmt = (x) => Math.round(x).toLocaleString("en-US");
+console.log(`rubric ${rubric.id} ${rubric.version}: ${bodies} bodies, ${rubric.size} nodes, ${rubric.weights.length} edge weights`);
+console.log(`check: rubric weights reproduce scoreBody on every node for ${bodies - mismatches}/${bodies} bodies  ${mismatches ? "MISMATCH" : "OK"}`);
+console.log(`${fmt(options.vectors)} weight vectors (seed ${options.seed}) x ${bodies} bodies in ${seconds.toFixed(3)} s`);
+console.log(`  ${fmt(perSecond)} weight vectors/s (full ${bodies}-body re-scores)`);
+console.log(`  ${fmt(perSecond * bodies)} body evaluations/s (${((seconds / options.vectors / bodies) * 1e9).toFixed(0)} ns per body)`);
+console.log(`  checksum ${checksum.toFixed(6)} (sum of the root over every evaluation, to keep the work observable)`);
+if (mismatches) process.exitCode = 1;
