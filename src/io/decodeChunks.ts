@@ -1,0 +1,169 @@
+/** Text encodings the CSV reader accepts. */
+export type CsvEncoding = "utf8" | "latin1";
+
+/** Names accepted for each encoding (compared case-insensitively). */
+export const ENCODING_NAMES: ReadonlyMap<string, CsvEncoding> = new Map<string, CsvEncoding>([
+  ["utf8", "utf8"],
+  ["utf-8", "utf8"],
+  ["latin1", "latin1"],
+  ["latin-1", "latin1"],
+  ["iso-8859-1", "latin1"],
+  ["iso8859-1", "latin1"],
+]);
+
+/** Thrown when bytes cannot be read in the chosen encoding. */
+export class DecodeError extends Error {
+  /** `invalid_utf8`, `utf8_bom_in_latin1` or `utf16`. */
+  readonly code: string;
+  /** Byte offset of the first bad byte in the stream (0-based). */
+  readonly offset: number;
+  /** Text decoded before the bad byte, since the last call to `decode` returned. */
+  readonly validText: string;
+  /** The bad byte, e.g. 0xe9. */
+  readonly byte: number | undefined;
+  constructor(code: string, message: string, offset: number, validText: string, byte?: number) {
+    super(message);
+    this.name = "DecodeError";
+    this.code = code;
+    this.offset = offset;
+    this.validText = validText;
+    this.byte = byte;
+  }
+}
+
+/**
+ * Index of the first byte of `bytes` that cannot start or continue valid UTF-8 (overlongs,
+ * surrogates and code points past U+10FFFF included), or -1. A sequence cut off by the end of
+ * `bytes` counts as valid when `final` is false (the next chunk may complete it).
+ */
+export function firstInvalidUtf8(bytes: Uint8Array, final: boolean): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) return final ? i : -1;
+      const c = bytes[i + k]!;
+      if (c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/**
+ * A streaming decoder for file chunks: UTF-8 (byte-order mark stripped, invalid bytes refused
+ * with their offset) or latin-1 (ISO-8859-1: every byte is the code point of the same value).
+ */
+export class ChunkDecoder {
+  readonly encoding: CsvEncoding;
+  readonly #utf8: TextDecoder | undefined;
+  /** Bytes of the stream seen so far. */
+  #offset = 0;
+  /** Up to 3 trailing bytes of the previous chunk (an incomplete UTF-8 sequence), for locating errors. */
+  #tail: Uint8Array = new Uint8Array(0);
+
+  constructor(encoding: CsvEncoding) {
+    this.encoding = encoding;
+    this.#utf8 = encoding === "utf8" ? new TextDecoder("utf-8", { fatal: true }) : undefined;
+  }
+
+  /**
+   * Decodes the next chunk.
+   * @throws DecodeError on bytes that are not valid in the encoding
+   */
+  decode(chunk: Uint8Array): string {
+    const start = this.#offset;
+    if (start === 0 && chunk.length >= 2) checkStart(chunk, this.encoding);
+    this.#offset += chunk.length;
+    if (!this.#utf8) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+    try {
+      const text = this.#utf8.decode(chunk, { stream: true });
+      // A copy: the stream may hand out views of a shared buffer.
+      this.#tail = chunk.length >= 3 ? new Uint8Array(chunk.subarray(chunk.length - 3)) : Uint8Array.from([...this.#tail, ...chunk]).slice(-3);
+      return text;
+    } catch {
+      throw this.#locate(chunk, start, false);
+    }
+  }
+
+  /**
+   * Flushes the end of the stream.
+   * @throws DecodeError when the stream ends inside a UTF-8 sequence
+   */
+  end(): string {
+    if (!this.#utf8) return "";
+    try {
+      return this.#utf8.decode();
+    } catch {
+      throw this.#locate(new Uint8Array(0), this.#offset, true);
+    }
+  }
+
+  #locate(chunk: Uint8Array, start: number, final: boolean): DecodeError {
+    // Re-validate the previous chunk's last bytes with this one: a sequence may straddle them.
+    const tail = this.#tail;
+    const bytes = new Uint8Array(tail.length + chunk.length);
+    bytes.set(tail, 0);
+    bytes.set(chunk, tail.length);
+    // Where the tail's incomplete sequence starts, if it ends with one (else the tail is done).
+    let from = tail.length;
+    for (let k = tail.length - 1; k >= 0; k--) {
+      const b = tail[k]!;
+      if (b < 0x80) break;
+      if (b >= 0xc0) {
+        const need = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
+        if (tail.length - k <= need) from = k;
+        break;
+      }
+    }
+    const rel = firstInvalidUtf8(bytes.subarray(from), true);
+    const at = rel < 0 ? bytes.length - from : rel;
+    const bad = from + at;
+    const offset = start - tail.length + bad;
+    const validText = new TextDecoder("utf-8").decode(bytes.subarray(from, Math.max(from, bad)));
+    const byte = bytes[bad];
+    return new DecodeError(
+      "invalid_utf8",
+      final && byte === undefined
+        ? `the file ends inside a UTF-8 character (byte offset ${offset}): it is not valid UTF-8`
+        : `invalid UTF-8 (byte 0x${(byte ?? 0).toString(16).padStart(2, "0")} at byte offset ${offset})`,
+      offset,
+      validText,
+      byte,
+    );
+  }
+}
+
+function checkStart(chunk: Uint8Array, encoding: CsvEncoding): void {
+  const [a, b, c] = chunk;
+  if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
+    throw new DecodeError("utf16", "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8", 0, "", a);
+  }
+  if (encoding === "latin1" && a === 0xef && b === 0xbb && c === 0xbf) {
+    throw new DecodeError(
+      "utf8_bom_in_latin1",
+      "the file starts with a UTF-8 byte-order mark, so it is UTF-8, not latin-1",
+      0,
+      "",
+      a,
+    );
+  }
+}
