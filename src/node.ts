@@ -2,3 +2,19 @@
  * ogmetric/node: the Node-only layer (files, streams, CSV). Re-exports the pure core too.
  */
 export * from "./index.js";
+
+export {
+  CsvReader,
+  CsvError,
+  DEFAULT_MAX_FIELD_CHARS,
+  DEFAULT_MAX_ROW_CHARS,
+  DEFAULT_MAX_COLUMNS,
+  type CsvReadOptions,
+  type CsvBatch,
+  type CsvRowProblem,
+} from "./io/readCsv.js";
+export { ChunkDecoder, DecodeError, ENCODING_NAMES, firstInvalidUtf8, type CsvEncoding } from "./io/decodeChunks.js";
+export { CsvWriter, csvCell, csvText, neutralizeFormula, type CsvWriteOptions } from "./io/writeCsv.js";
+export { StreamSink, type TextSink } from "./io/textSink.js";
+export { AtomicFile } from "./io/atomicFile.js";
+export { isSameFile } from "./io/sameFile.js";
