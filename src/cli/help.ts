@@ -1,0 +1,124 @@
+import type { CommandName } from "./options.js";
+
+const INPUT_OPTIONS = `  --map FIELD=COLUMN      read FIELD from COLUMN (repeatable): FIELD is id, name, state,
+                          level, type, or a node code; e.g. --map id=SO --map state=edo
+  --encoding utf8|latin1  input encoding (default utf8; a byte-order mark is skipped;
+                          invalid UTF-8 is an error that suggests --encoding latin1)
+  --delimiter C           input field delimiter, one character or "tab" (default ,)`;
+
+const COMMON = `  --debug                 print stack traces of errors
+  -h, --help              this help`;
+
+export const TOP_HELP = `ogmetric: score Mexico's Open Government Metric (Métrica de Gobierno Abierto)
+
+Usage: ogmetric <command> [options]
+
+Commands:
+  score INPUT.csv         score every body (one row per body, or a table with --by)
+  aggregate SCORES.csv    group statistics of a scores file (national without --by)
+  validate RUBRIC.json    check a rubric file and list every issue
+  editions                list the built-in rubrics with version and hash
+  explain INPUT.csv       show the scoring tree of one body (--id ID)
+
+Options:
+  --version               print the version
+  -h, --help              this help; "ogmetric <command> --help" for a command's
+
+Exit codes: 0 done; 1 fatal input error; 2 usage error; 3 some rows rejected.
+Reference: docs/cli.md`;
+
+export const HELP: Record<CommandName, string> = {
+  score: `Usage: ogmetric score INPUT.csv (--edition 2017|2019 | --rubric FILE.json) [options]
+
+Scores every body (one row of INPUT.csv each) in one streaming pass. Columns named by a
+node code or alias (tg.ai, TG, GA...) are inputs; id (required, unique), name, state, level
+and type are identity fields; every other column is carried to the output unchanged.
+
+Options:
+  --edition 2017|2019     built-in rubric
+  --rubric FILE.json      rubric file instead
+  --observations FILE     observations of one set (repeatable): an id column naming the body,
+                          one column per per-observation leaf (e.g. tc.disp); one row each
+${INPUT_OPTIONS}
+  --out FILE              write here (atomically: a temporary file renamed on success);
+                          default standard output
+  --format csv|json|ndjson  output format (default csv)
+  --rejects FILE          write rejected rows here: file,row,column,code,reason,record
+  --by KEY                write the aggregate table grouped by KEY instead (repeatable;
+                          id, name, state, level, type or a carried column)
+  --stats LIST            extra table statistics: median,sd,min,max (n and mean always)
+  --round N               round values to N decimals, half up on the exact decimal
+  --raw                   do not neutralise formulas (=, +, -, @, tab, CR) in text cells
+  --progress              draw a progress bar even when stderr is not a terminal
+  --no-progress           never draw one (default: on a terminal, for inputs over 4 MB)
+${COMMON}
+
+Output columns: identity fields, carried columns, rubric (id@version), then every node in
+tree order at full precision; NA = not applicable, empty = missing.
+
+Examples:
+  ogmetric score bso.csv --edition 2017 --encoding latin1 \\
+    --map id=SO --map state=edo --map level=niv --map type=ts --out scores.csv
+  ogmetric score survey.csv --edition 2019 --observations requests.csv \\
+    --observations records.csv --by state --round 2`,
+
+  aggregate: `Usage: ogmetric aggregate SCORES.csv [--by KEY]... [options]
+
+Group statistics of a file written by "ogmetric score": per group, the number of bodies and,
+per node, the mean over scored bodies and how many were scored, not applicable and missing.
+Without --by, one national row.
+
+Options:
+  --by KEY                group by KEY (repeatable): state (canonical names + state_code),
+                          level, type, name, or any carried column
+  --stats LIST            extra statistics: median,sd,min,max (n and mean always)
+  --round N               round means and statistics to N decimals, half up
+  --out FILE              write here atomically (default standard output)
+  --format csv|json|ndjson  output format (default csv)
+  --rejects FILE          write rejected rows here
+  --edition 2017|2019     take node columns from this rubric (default: the columns after the
+  --rubric FILE.json      "rubric" column, which must be the same on every row)
+${INPUT_OPTIONS}
+  --raw                   do not neutralise formulas in text cells
+  --progress, --no-progress  as for score
+${COMMON}
+
+Example:
+  ogmetric aggregate scores.csv --by state --round 2`,
+
+  validate: `Usage: ogmetric validate RUBRIC.json [--format text|json]
+
+Checks a rubric file: schema and meaning (weights, cycles, gates, aliases...). Prints every
+issue with its JSON path and exits 1, or prints the rubric's id, version and hash and exits 0.
+
+Options:
+  --format text|json      output format (default text)
+${COMMON}`,
+
+  editions: `Usage: ogmetric editions [--format text|json]
+
+Lists the built-in rubrics: edition, id@version, content hash (SHA-256), nodes, label.
+
+Options:
+  --format text|json      output format (default text)
+${COMMON}`,
+
+  explain: `Usage: ogmetric explain INPUT.csv (--edition 2017|2019 | --rubric FILE.json) --id ID [options]
+
+Prints the scoring tree of one body: every node's value and where it came from, and each
+child's weight, share after re-weighting and contribution.
+
+Options:
+  --id ID                 the body (value of the id column)
+  --edition 2017|2019     built-in rubric
+  --rubric FILE.json      rubric file instead
+  --observations FILE     observations of one set (repeatable), as for score
+${INPUT_OPTIONS}
+  --format text|json      output format (default text)
+  --lang es|en            label language (default es)
+  --decimals N            decimals shown (default 4)
+${COMMON}
+
+Example:
+  ogmetric explain bso.csv --edition 2017 --encoding latin1 --map id=SO --id ASF`,
+};

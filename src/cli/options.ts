@@ -1,0 +1,198 @@
+import { z } from "zod";
+import { EDITIONS, STAT_NAMES, type StatName } from "../index.js";
+import { ENCODING_NAMES, type CsvEncoding } from "../io/decodeChunks.js";
+import type { FlagSpec, ParsedArgs } from "./argv.js";
+import { UsageError } from "./errors.js";
+
+/** Identity fields: `id` is required and unique; the others are carried and can group. */
+export const IDENTITY_FIELDS = ["id", "name", "state", "level", "type"] as const;
+
+const common = { debug: "flag", help: "flag" } as const;
+const input = { map: "list", encoding: "value", delimiter: "value" } as const;
+const rubricFlags = { edition: "value", rubric: "value" } as const;
+const progress = { progress: "flag", "no-progress": "flag" } as const;
+
+/** The options of each command (the contract documented in docs/cli.md). */
+export const SPECS = {
+  score: {
+    ...common,
+    ...input,
+    ...rubricFlags,
+    ...progress,
+    observations: "list",
+    out: "value",
+    format: "value",
+    rejects: "value",
+    by: "list",
+    stats: "list",
+    round: "value",
+    raw: "flag",
+  },
+  aggregate: { ...common, ...input, ...rubricFlags, ...progress, out: "value", format: "value", rejects: "value", by: "list", stats: "list", round: "value", raw: "flag" },
+  validate: { ...common, format: "value" },
+  editions: { ...common, format: "value" },
+  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value" },
+} as const satisfies Record<string, FlagSpec>;
+
+export type CommandName = keyof typeof SPECS;
+
+const edition = z.enum(EDITIONS, { error: `expected one of ${EDITIONS.join(", ")}` });
+const encoding = z
+  .string()
+  .transform((s) => ENCODING_NAMES.get(s.toLowerCase()))
+  .refine((e): e is CsvEncoding => e !== undefined, { error: "expected utf8 or latin1" })
+  .transform((e) => e as CsvEncoding);
+const delimiter = z
+  .string()
+  .transform((s) => (s === "tab" || s === "\\t" ? "\t" : s))
+  .refine((s) => s.length === 1 && s !== '"' && s !== "\r" && s !== "\n", { error: "expected one character (or tab), not a quote or a line break" });
+const mapEntry = z
+  .string()
+  .regex(/^[^=]+=.+$/s, { error: "expected FIELD=COLUMN, e.g. id=SO" })
+  .transform((s): readonly [string, string] => [s.slice(0, s.indexOf("=")).trim(), s.slice(s.indexOf("=") + 1)]);
+const decimals = z
+  .string()
+  .regex(/^\d+$/, { error: "expected a whole number from 0 to 15" })
+  .transform(Number)
+  .refine((n) => n <= 15, { error: "expected a whole number from 0 to 15" });
+const stats = z
+  .array(z.string())
+  .transform((list) => list.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s.length > 0))
+  .pipe(z.array(z.enum(STAT_NAMES, { error: `expected a comma-separated list of ${STAT_NAMES.join(", ")}` })));
+const list = z.array(z.string()).default([]);
+const path = z.string().min(1, { error: "expected a file name" });
+const flag = z.literal(true).optional().transform((v) => v === true);
+
+function one(what: string) {
+  return z.array(z.string()).refine((p) => p.length === 1, { error: `expected one ${what}` }).transform((p) => p[0]!);
+}
+
+const rubricChoice = { edition: edition.optional(), rubric: path.optional() };
+const inputShape = { map: z.array(mapEntry).default([]), encoding: encoding.default("utf8"), delimiter: delimiter.default(",") };
+const progressShape = {
+  progress: flag,
+  "no-progress": flag,
+};
+const base = { debug: flag, help: flag };
+
+/** Marks issues about how options combine, whose message must not quote one option's value. */
+const CROSS = { crossField: true };
+
+function exactlyOneRubric(o: { edition?: unknown; rubric?: unknown }, ctx: z.RefinementCtx) {
+  if ((o.edition === undefined) === (o.rubric === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["edition"], message: "give either --edition 2017|2019 or --rubric FILE.json", params: CROSS });
+  }
+}
+
+function atMostOneRubric(o: { edition?: unknown; rubric?: unknown }, ctx: z.RefinementCtx) {
+  if (o.edition !== undefined && o.rubric !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["edition"], message: "give --edition or --rubric, not both", params: CROSS });
+  }
+}
+
+const progressMode = (o: { progress: boolean; "no-progress": boolean }) => (o["no-progress"] ? "never" : o.progress ? "always" : "auto") as "auto" | "always" | "never";
+
+const SCHEMAS = {
+  score: z
+    .object({
+      ...base,
+      ...rubricChoice,
+      ...inputShape,
+      ...progressShape,
+      positionals: one("input file (INPUT.csv)"),
+      observations: list,
+      out: path.optional(),
+      format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
+      rejects: path.optional(),
+      by: list,
+      stats: stats.default([]),
+      round: decimals.optional(),
+      raw: flag,
+    })
+    .strict()
+    .superRefine(exactlyOneRubric)
+    .superRefine((o, ctx) => {
+      if (o.stats.length > 0 && o.by.length === 0) ctx.addIssue({ code: "custom", path: ["stats"], message: "--stats goes with --by (per-body output has no statistics)", params: CROSS });
+    })
+    .transform(({ positionals, "no-progress": _n, ...o }) => ({ ...o, input: positionals, progress: progressMode({ progress: o.progress, "no-progress": _n }) })),
+  aggregate: z
+    .object({
+      ...base,
+      ...rubricChoice,
+      ...inputShape,
+      ...progressShape,
+      positionals: one("scores file (SCORES.csv)"),
+      out: path.optional(),
+      format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
+      rejects: path.optional(),
+      by: list,
+      stats: stats.default([]),
+      round: decimals.optional(),
+      raw: flag,
+    })
+    .strict()
+    .superRefine(atMostOneRubric)
+    .transform(({ positionals, "no-progress": _n, ...o }) => ({ ...o, input: positionals, progress: progressMode({ progress: o.progress, "no-progress": _n }) })),
+  validate: z
+    .object({ ...base, positionals: one("rubric file (RUBRIC.json)"), format: z.enum(["text", "json"], { error: "expected text or json" }).default("text") })
+    .strict()
+    .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
+  editions: z
+    .object({
+      ...base,
+      positionals: z.array(z.string()).max(0, { error: "takes no file" }),
+      format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
+    })
+    .strict(),
+  explain: z
+    .object({
+      ...base,
+      ...rubricChoice,
+      ...inputShape,
+      positionals: one("input file (INPUT.csv)"),
+      observations: list,
+      id: z.string({ error: "expected the id of the body to explain" }),
+      format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
+      lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
+      decimals: decimals.default(4),
+    })
+    .strict()
+    .superRefine(exactlyOneRubric)
+    .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
+};
+
+export type ScoreOptions = z.output<typeof SCHEMAS.score>;
+export type AggregateOptions = z.output<typeof SCHEMAS.aggregate>;
+export type ValidateOptions = z.output<typeof SCHEMAS.validate>;
+export type EditionsOptions = z.output<typeof SCHEMAS.editions>;
+export type ExplainOptions = z.output<typeof SCHEMAS.explain>;
+export type { StatName };
+
+const POSITIONAL_NAMES: Record<CommandName, string> = {
+  score: "INPUT.csv",
+  aggregate: "SCORES.csv",
+  validate: "RUBRIC.json",
+  editions: "arguments",
+  explain: "INPUT.csv",
+};
+
+/**
+ * Validates a command's arguments with its zod schema.
+ * @param command - the command
+ * @param parsed - tokens from `tokenize`
+ * @returns the typed options
+ * @throws UsageError naming the option, what it expects and what it found
+ */
+export function parseOptions<C extends CommandName>(command: C, parsed: ParsedArgs): z.output<(typeof SCHEMAS)[C]> {
+  const raw = { ...parsed.options, positionals: [...parsed.positionals] };
+  const result = (SCHEMAS[command] as z.ZodType).safeParse(raw);
+  if (result.success) return result.data as z.output<(typeof SCHEMAS)[C]>;
+  const issue = result.error.issues[0]!;
+  const key = String(issue.path[0] ?? "");
+  const name = key === "positionals" ? POSITIONAL_NAMES[command] : key ? `--${key}` : "";
+  const index = typeof issue.path[1] === "number" ? issue.path[1] : 0;
+  const found = key && key !== "positionals" ? parsed.given.get(key)?.[index] : undefined;
+  const cross = issue.code === "custom" && (issue as { params?: { crossField?: boolean } }).params?.crossField === true;
+  const foundText = found !== undefined && !cross ? `, found ${JSON.stringify(found)}` : "";
+  throw new UsageError(`ogmetric ${command}`, `${name ? `${name}: ` : ""}${issue.message}${foundText}`);
+}
