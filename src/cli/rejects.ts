@@ -1,0 +1,60 @@
+import { csvText } from "../io/writeCsv.js";
+import type { TextSink } from "../io/textSink.js";
+import { at } from "./errors.js";
+import type { Reporter } from "./report.js";
+
+/** Columns of the rejects file. */
+export const REJECT_COLUMNS = ["file", "row", "column", "code", "reason", "record"] as const;
+
+/**
+ * The row's original content as one line of the input's CSV: the fields joined by the input's
+ * delimiter, quoted where they hold the delimiter, a quote or a line break (so it reads back as
+ * the same fields).
+ */
+export function recordText(fields: readonly string[], delimiter: string): string {
+  const code = delimiter.charCodeAt(0);
+  let out = "";
+  for (let i = 0; i < fields.length; i++) {
+    if (i > 0) out += delimiter;
+    out += csvText(fields[i]!, true, code);
+  }
+  return out;
+}
+
+/** Rejected rows: every one to the rejects file (when given), the first few to stderr. */
+export class RejectLog {
+  readonly #sink: TextSink | undefined;
+  readonly #raw: boolean;
+  readonly #reporter: Reporter;
+  count = 0;
+
+  constructor(sink: TextSink | undefined, raw: boolean, reporter: Reporter) {
+    this.#sink = sink;
+    this.#raw = raw;
+    this.#reporter = reporter;
+    sink?.write(`${REJECT_COLUMNS.join(",")}\n`);
+  }
+
+  /**
+   * Records one rejected row.
+   * @param file - the file it came from
+   * @param row - its row number
+   * @param column - 1-based column of the (first) problem, when known
+   * @param columnName - that column's header name ("" when unknown)
+   * @param code - snake_case issue code
+   * @param reason - what is wrong, for a person
+   * @param record - the row's original content (see `recordText`)
+   */
+  add(file: string, row: number, column: number | undefined, columnName: string, code: string, reason: string, record: string): void {
+    this.count++;
+    this.#reporter.limited("rejected", `${at(file, row, column)}${reason}`);
+    const sink = this.#sink;
+    if (!sink) return;
+    const text = (s: string) => csvText(s, this.#raw, 44);
+    sink.write(`${text(file)},${row},${text(columnName)},${code},${text(reason)},${text(record)}\n`);
+  }
+
+  async flush(): Promise<void> {
+    if (this.#sink && this.#sink.buffered > 1 << 18) await this.#sink.flush();
+  }
+}
