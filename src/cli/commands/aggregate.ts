@@ -1,0 +1,171 @@
+import { Aggregator, NOT_APPLICABLE_TOKENS, STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SCORED, type CompiledRubric } from "../../index.js";
+import { describeValue } from "../../issue.js";
+import { CsvReader } from "../../io/readCsv.js";
+import { CsvWriter } from "../../io/writeCsv.js";
+import { keyColumns, planColumns } from "../columns.js";
+import { CliError, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
+import { detach } from "../idLog.js";
+import type { CliIo } from "../io.js";
+import { loadRubric, rubricTag } from "../loadRubric.js";
+import type { AggregateOptions } from "../options.js";
+import { checkOutputs, openOutput, type Output } from "../outputs.js";
+import { RejectLog, recordText } from "../rejects.js";
+import { Progress, Reporter, wantProgress } from "../report.js";
+import { writeTableCsv, writeTableJson } from "../tableOutput.js";
+
+const COMMAND = "ogmetric aggregate";
+const NA = new Set(NOT_APPLICABLE_TOKENS);
+
+/**
+ * `ogmetric aggregate SCORES.csv`: group statistics of a scores file, national without --by.
+ *
+ * Node columns are the columns after the `rubric` column (the layout `score` writes), or, with
+ * --edition/--rubric, the columns named by a node code or alias. A cell is a score in [0, 1],
+ * `NA` (not applicable) or empty (missing); anything else rejects the row.
+ * @returns 0, or 3 when rows were rejected
+ */
+export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<number> {
+  const rubric: CompiledRubric | undefined = o.edition !== undefined || o.rubric !== undefined ? loadRubric(o) : undefined;
+  checkOutputs(COMMAND, [o.input, ...(o.rubric ? [o.rubric] : [])], [
+    ["--out", o.out],
+    ["--rejects", o.rejects],
+  ]);
+  const reporter = new Reporter(io.stderr);
+  const csv = await CsvReader.open(o.input, { encoding: o.encoding, delimiter: o.delimiter, name: o.input });
+  let out: Output | undefined;
+  let rejectsOut: Output | undefined;
+  try {
+    const header = csv.header;
+    const rubricCol = header.indexOf("rubric");
+    if (rubric === undefined && rubricCol < 0) {
+      throw new CliError(`${at(o.input, 1)}no "rubric" column, so the node columns are unknown: aggregate a file written by "ogmetric score", or give --edition or --rubric`);
+    }
+    // Node columns → positions in the table, in rubric (or file) order.
+    let codes: string[];
+    let nodeOf: (name: string, col: number) => number | undefined;
+    if (rubric) {
+      const present = new Set(header.map((h) => rubric.index.get(h)).filter((i): i is number => i !== undefined));
+      const order = [...present].sort((a, b) => a - b);
+      const position = new Map(order.map((node, p) => [node, p]));
+      codes = order.map((i) => rubric.nodes[i]!.code);
+      nodeOf = (name) => {
+        const node = rubric.index.get(name);
+        return node === undefined ? undefined : position.get(node);
+      };
+    } else {
+      codes = header.slice(rubricCol + 1);
+      nodeOf = (_name, col) => (col > rubricCol ? col - rubricCol - 1 : undefined);
+    }
+    const plan = planColumns(o.input, header, {
+      command: COMMAND,
+      maps: o.map,
+      nodeOf,
+      ...(rubric ? { nodeOfField: (field: string) => nodeOf(field, -1), nodeName: (p: number) => codes[p]! } : {}),
+      requireId: false,
+    });
+    if (plan.valueCols.length === 0) throw new CliError(`${at(o.input, 1)}no node columns to aggregate`);
+    const keys = keyColumns(plan, o.by);
+    out = openOutput(o.out, io.stdout);
+    rejectsOut = o.rejects === undefined ? undefined : openOutput(o.rejects, io.stdout);
+    const rejects = new RejectLog(rejectsOut?.sink, o.raw, reporter);
+
+    const aggregator = new Aggregator(codes, { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")] });
+    const values = new Float64Array(codes.length);
+    const status = new Uint8Array(codes.length);
+    const { valueCols, valueNodes } = plan;
+    const ncols = header.length;
+    let tag = rubric ? rubricTag(rubric) : undefined;
+    let current: readonly string[] = [];
+    const field = (name: string): string | undefined => {
+      const c = plan.fieldCols.get(name);
+      return c === undefined ? undefined : current[c];
+    };
+    const stateCol = o.by.includes("state") ? keys[o.by.indexOf("state")]! : -1;
+    const seenStates = new Set<string>();
+    const progress = wantProgress(o.progress, reporter.stream, csv.totalBytes) ? new Progress(reporter.stream, o.input, csv.totalBytes!) : undefined;
+    reporter.progress = progress;
+    let bodies = 0;
+
+    for await (const batch of csv) {
+      const { rows, firstRow, problems } = batch;
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
+        const rowNo = firstRow + r;
+        const p = problems?.get(r);
+        if (p) {
+          rejects.add(o.input, rowNo, p.column, p.column ? (header[p.column - 1] ?? "") : "", p.code, p.message, p.text ?? recordText(row, csv.delimiter));
+          continue;
+        }
+        if (row.length !== ncols) {
+          if (row.length === 1 && row[0] === "") continue;
+          rejects.add(o.input, rowNo, undefined, "", "column_count", `expected ${ncols} columns, found ${row.length}`, recordText(row, csv.delimiter));
+          continue;
+        }
+        if (rubricCol >= 0) {
+          const t = row[rubricCol]!;
+          if (tag === undefined) tag = detach(t);
+          else if (t !== tag) {
+            throw new CliError(`${at(o.input, rowNo, rubricCol + 1)}rubric ${JSON.stringify(t)} differs from ${JSON.stringify(tag)}${rubric ? " (the rubric given)" : " (the first row's)"}: aggregate scores of one rubric at a time`);
+          }
+        }
+        status.fill(STATUS_MISSING);
+        let reasons: string | undefined;
+        let badCol = -1;
+        for (let k = 0; k < valueCols.length; k++) {
+          const col = valueCols[k]!;
+          const j = valueNodes[k]!;
+          let cell = row[col]!;
+          if (cell.length > 0 && (cell.charCodeAt(0) <= 32 || cell.charCodeAt(cell.length - 1) <= 32)) cell = cell.trim();
+          if (cell.length === 0) continue;
+          const x = Number(cell);
+          const second = cell.charCodeAt(1) | 32;
+          if (x >= 0 && x <= 1 && second !== 120 && second !== 111 && second !== 98) {
+            values[j] = x;
+            status[j] = STATUS_SCORED;
+          } else if (NA.has(cell.toUpperCase())) {
+            status[j] = STATUS_NOT_APPLICABLE;
+          } else {
+            reasons = `${reasons === undefined ? "" : `${reasons}; `}column ${JSON.stringify(header[col])}: expected a score from 0 to 1, NA or an empty cell, found ${describeValue(row[col])}`;
+            if (badCol < 0) badCol = col;
+          }
+        }
+        if (reasons !== undefined) {
+          rejects.add(o.input, rowNo, badCol + 1, header[badCol]!, "invalid_score", reasons, recordText(row, csv.delimiter));
+          continue;
+        }
+        current = row;
+        let where = "";
+        if (stateCol >= 0 && !seenStates.has(row[stateCol]!)) {
+          seenStates.add(detach(row[stateCol]!));
+          where = `${o.input}:${rowNo}`;
+        }
+        aggregator.add(field, values, status, where);
+        bodies++;
+      }
+      progress?.update(csv.bytesRead, firstRow + rows.length - 1);
+      await rejects.flush();
+    }
+    progress?.clear();
+    reporter.progress = undefined;
+
+    const table = aggregator.result();
+    for (const issue of table.issues) reporter.line(`${issue.path}: warning: ${issue.message.replace(/^resolveState: /, "")}`);
+    if (o.format === "csv") writeTableCsv(table, new CsvWriter(out.sink, { raw: o.raw }), o.round);
+    else writeTableJson(table, out.sink, o.format, o.round);
+
+    const hidden = reporter.hidden("rejected");
+    if (hidden > 0) reporter.line(`... and ${hidden} more rejected row${hidden === 1 ? "" : "s"}`);
+    if (rejects.count > 0) {
+      reporter.line(`${rejects.count} row${rejects.count === 1 ? "" : "s"} rejected${o.rejects ? ` (written to ${o.rejects})` : " (use --rejects FILE to keep them)"}; ${bodies} aggregated`);
+    }
+    await out.commit();
+    await rejectsOut?.commit();
+    return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
+  } catch (e) {
+    out?.abort();
+    rejectsOut?.abort();
+    throw e;
+  } finally {
+    csv.close();
+  }
+}

@@ -1,0 +1,354 @@
+import {
+  Aggregator,
+  FLAG_INCONSISTENT,
+  READ_OK,
+  STATUS_NOT_APPLICABLE,
+  STATUS_SCORED,
+  VALUE_ABSENT,
+  createFrame,
+  createReadSlot,
+  evaluateFrame,
+  formatFixed,
+  frameToBodyScore,
+  readIssue,
+  readValue,
+  resetFrame,
+  type CompiledRubric,
+  type RawValue,
+} from "../../index.js";
+import { CsvReader, type CsvReadOptions } from "../../io/readCsv.js";
+import { CsvWriter, csvText } from "../../io/writeCsv.js";
+import { keyColumns, planColumns, type ColumnPlan } from "../columns.js";
+import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
+import { IdLog, detach } from "../idLog.js";
+import { NumberText } from "../numberText.js";
+import type { CliIo } from "../io.js";
+import { loadRubric, rubricTag } from "../loadRubric.js";
+import { ObservationStore, rejectUnknownBodies } from "../observations.js";
+import type { ScoreOptions } from "../options.js";
+import { checkOutputs, openOutput, type Output } from "../outputs.js";
+import { RejectLog, recordText } from "../rejects.js";
+import { Progress, Reporter, wantProgress } from "../report.js";
+import { writeTableCsv, writeTableJson } from "../tableOutput.js";
+
+const COMMAND = "ogmetric score";
+const FLUSH_AT = 1 << 16;
+
+/** A repeated id: its first row and a later one. */
+interface Duplicate {
+  readonly first: number;
+  readonly row: number;
+  readonly id: string;
+}
+
+/**
+ * `ogmetric score`: scores every body of INPUT.csv in one streaming pass and writes one row per
+ * body (or, with --by, the aggregate table). See docs/cli.md for the contract.
+ * @returns the exit code: 0, or 3 when rows were rejected
+ * @throws CliError for fatal input errors, UsageError for bad options
+ */
+export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
+  if (o.round !== undefined && o.format !== "csv" && o.by.length === 0) {
+    throw new UsageError(COMMAND, "--round applies to CSV output and to --by tables, not to per-body JSON");
+  }
+  const rubric = loadRubric(o);
+  checkOutputs(COMMAND, [o.input, ...o.observations, ...(o.rubric ? [o.rubric] : [])], [
+    ["--out", o.out],
+    ["--rejects", o.rejects],
+  ]);
+  const reporter = new Reporter(io.stderr);
+  const csvOptions: CsvReadOptions = { encoding: o.encoding, delimiter: o.delimiter };
+  const idColumn = o.map.find(([field]) => field === "id")?.[1];
+
+  // The header first: a missing id column should not wait for the observation files.
+  const csv = await CsvReader.open(o.input, { ...csvOptions, name: o.input });
+  let out: Output | undefined;
+  let rejectsOut: Output | undefined;
+  try {
+    const plan = planColumns(o.input, csv.header, {
+      command: COMMAND,
+      maps: o.map,
+      nodeOf: (name) => rubric.index.get(name),
+      nodeOfField: (field) => rubric.index.get(field),
+      nodeName: (node) => rubric.nodes[node]!.code,
+      requireId: true,
+      reserved: ["rubric"],
+    });
+    const keys = keyColumns(plan, o.by);
+    out = openOutput(o.out, io.stdout);
+    rejectsOut = o.rejects === undefined ? undefined : openOutput(o.rejects, io.stdout);
+    const rejects = new RejectLog(rejectsOut?.sink, o.raw, reporter);
+
+    let store: ObservationStore | undefined;
+    if (o.observations.length > 0) {
+      store = new ObservationStore(rubric);
+      for (const file of o.observations) await store.read(file, csvOptions, idColumn, rejects, reporter);
+    }
+
+    const pass = await scorePass(o, rubric, csv, plan, keys, store, out, rejects, reporter);
+
+    const candidates = pass.ids.candidates();
+    if (candidates.length > 0) {
+      const confirmed = await confirmDuplicates(o.input, csvOptions, plan.idCol, candidates);
+      if (confirmed.length > 0) {
+        const lines = confirmed.slice(0, 10).map((h) => `${at(o.input, h.row, plan.idCol + 1)}id ${JSON.stringify(h.id)} is used again (first in row ${h.first})`);
+        if (confirmed.length > 10) lines.push(`... and ${confirmed.length - 10} more`);
+        throw new CliError(`${o.input}: ${confirmed.length} row${confirmed.length === 1 ? " repeats" : "s repeat"} an earlier id; ids must be unique (nothing was written)`, undefined, lines);
+      }
+    }
+    if (store) {
+      const unknown = store.unused();
+      if (unknown.size > 0) {
+        let rows = 0;
+        for (const n of unknown.values()) rows += n;
+        reporter.line(`${rows} observation row${rows === 1 ? "" : "s"} name${rows === 1 ? "s" : ""} ${unknown.size} bod${unknown.size === 1 ? "y" : "ies"} not in ${o.input}; rejected`);
+        await rejectUnknownBodies(o.observations, csvOptions, idColumn, unknown, o.input, rejects);
+      }
+    }
+
+    if (pass.aggregator) {
+      const table = pass.aggregator.result();
+      for (const issue of table.issues) reporter.line(`${issue.path}: warning: ${issue.message.replace(/^resolveState: /, "")}`);
+      if (o.format === "csv") writeTableCsv(table, new CsvWriter(out.sink, { raw: o.raw }), o.round);
+      else writeTableJson(table, out.sink, o.format, o.round);
+    }
+
+    const hidden = reporter.hidden("rejected");
+    if (hidden > 0) reporter.line(`... and ${hidden} more rejected row${hidden === 1 ? "" : "s"}`);
+    if (rejects.count > 0) {
+      reporter.line(
+        `${rejects.count} row${rejects.count === 1 ? "" : "s"} rejected${o.rejects ? ` (written to ${o.rejects})` : " (use --rejects FILE to keep them)"}; ${pass.scored} bod${pass.scored === 1 ? "y" : "ies"} scored`,
+      );
+    }
+    if (pass.inconsistent > 0) {
+      reporter.line(
+        `${pass.inconsistent} bod${pass.inconsistent === 1 ? "y has" : "ies have"} a node given directly that disagrees with its subtree beyond the inputs' precision${pass.inconsistent > reporter.limit ? ` (first ${reporter.limit} shown)` : ""}; the given values were used`,
+      );
+    }
+    await out.commit();
+    await rejectsOut?.commit();
+    return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
+  } catch (e) {
+    out?.abort();
+    rejectsOut?.abort();
+    throw e;
+  } finally {
+    csv.close();
+  }
+}
+
+interface PassResult {
+  readonly scored: number;
+  readonly inconsistent: number;
+  readonly ids: IdLog;
+  readonly aggregator: Aggregator | undefined;
+}
+
+/** The one streaming pass: read, score, write (or aggregate) each row. */
+async function scorePass(
+  o: ScoreOptions,
+  rubric: CompiledRubric,
+  csv: CsvReader,
+  plan: ColumnPlan,
+  keys: readonly number[],
+  store: ObservationStore | undefined,
+  out: Output,
+  rejects: RejectLog,
+  reporter: Reporter,
+): Promise<PassResult> {
+  const file = o.input;
+  const header = csv.header;
+  const ncols = header.length;
+  const { idCol, valueCols, valueNodes } = plan;
+  const nValues = valueCols.length;
+  const size = rubric.size;
+  const frame = createFrame(rubric);
+  const { inKind, inValue, inErr, value, status, flags } = frame;
+  const slot = createReadSlot();
+  const ids = new IdLog();
+  const delimiter = csv.delimiter;
+  const raw = o.raw;
+  const round = o.round;
+
+  // Output: identity fields, pass-through columns, rubric, every node in display order.
+  const outCols = Int32Array.from([...plan.identity.map((f) => f.col), ...plan.passthrough]);
+  const outNames = [...plan.identity.map((f) => f.field), ...plan.passthrough.map((c) => header[c]!)];
+  const tag = `,${csvText(rubricTag(rubric), raw, 44)}`;
+  const jsonFields = outNames.map((name, i) => [name, outCols[i]!] as const).filter(([name]) => name !== "id");
+  const sink = out.sink;
+  const numbers = new NumberText(size);
+  const perBody = o.by.length === 0;
+  const format = o.format;
+  let aggregator: Aggregator | undefined;
+  let current: readonly string[] = [];
+  const fieldCols = plan.fieldCols;
+  const field = (name: string): string | undefined => {
+    const c = fieldCols.get(name);
+    return c === undefined ? undefined : current[c];
+  };
+  const stateCol = o.by.includes("state") ? keys[o.by.indexOf("state")]! : -1;
+  const seenStates = new Set<string>();
+  if (perBody) {
+    if (format === "csv") new CsvWriter(sink, { raw }).writeRow([...outNames, "rubric", ...rubric.nodes.map((n) => n.code)]);
+    else if (format === "json") sink.write("[");
+  } else {
+    aggregator = new Aggregator(
+      rubric.nodes.map((n) => n.code),
+      { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")] },
+    );
+  }
+
+  const progress = wantProgress(o.progress, reporter.stream, csv.totalBytes) ? new Progress(reporter.stream, file, csv.totalBytes!) : undefined;
+  reporter.progress = progress;
+  let scored = 0;
+  let inconsistent = 0;
+  let lastRow = 1;
+
+  for await (const batch of csv) {
+    const { rows, firstRow, problems } = batch;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const rowNo = firstRow + r;
+      if (problems !== undefined) {
+        const p = problems.get(r);
+        if (p) {
+          rejects.add(file, rowNo, p.column, p.column ? (header[p.column - 1] ?? "") : "", p.code, p.message, p.text ?? recordText(row, delimiter));
+          continue;
+        }
+      }
+      if (row.length !== ncols) {
+        if (row.length === 1 && row[0] === "") continue;
+        rejects.add(file, rowNo, undefined, "", "column_count", `expected ${ncols} columns, found ${row.length}`, recordText(row, delimiter));
+        continue;
+      }
+      const id = row[idCol]!;
+      if (id.length === 0 || ((id.charCodeAt(0) <= 32 || id.charCodeAt(id.length - 1) <= 32) && id.trim() === "")) {
+        rejects.add(file, rowNo, idCol + 1, header[idCol]!, "missing_id", "the id is empty", recordText(row, delimiter));
+        continue;
+      }
+
+      resetFrame(frame);
+      let reasons: string | undefined;
+      let badCol = -1;
+      let badCode = "";
+      for (let k = 0; k < nValues; k++) {
+        const node = valueNodes[k]!;
+        const cell = row[valueCols[k]!]!;
+        const code = readValue(rubric, node, cell, slot);
+        if (code !== READ_OK) {
+          const issue = readIssue(rubric, node, cell as RawValue, code);
+          const name = header[valueCols[k]!]!;
+          const shown = name === rubric.nodes[node]!.code ? JSON.stringify(name) : `${JSON.stringify(name)} (${rubric.nodes[node]!.code})`;
+          reasons = `${reasons === undefined ? "" : `${reasons}; `}column ${shown}: expected ${issue.expected}, found ${issue.received}`;
+          if (badCol < 0) {
+            badCol = valueCols[k]!;
+            badCode = issue.code;
+          }
+          continue;
+        }
+        if (slot.kind !== VALUE_ABSENT) {
+          inKind[node] = slot.kind;
+          inValue[node] = slot.value;
+          inErr[node] = slot.err;
+        }
+      }
+      if (reasons !== undefined) {
+        rejects.add(file, rowNo, badCol + 1, header[badCol]!, badCode, reasons, recordText(row, delimiter));
+        continue;
+      }
+      if (store !== undefined) store.load(id, frame);
+      evaluateFrame(rubric, frame);
+      scored++;
+
+      ids.add(id, rowNo);
+
+      for (let k = 0; k < nValues; k++) {
+        const node = valueNodes[k]!;
+        if ((flags[node]! & FLAG_INCONSISTENT) === 0) continue;
+        inconsistent++;
+        const internal = rubric.childStart[node + 1]! > rubric.childStart[node]!;
+        reporter.limited(
+          "inconsistent",
+          `${at(file, rowNo, valueCols[k]! + 1)}warning: column ${JSON.stringify(header[valueCols[k]!])} gives ${rubric.nodes[node]!.code} = ${value[node]} but its ${internal ? "children give" : "observations give"} ${frame.computed[node]} (beyond the inputs' precision ±${(frame.err[node]! + 1e-9).toPrecision(2)})`,
+        );
+        break;
+      }
+
+      if (aggregator !== undefined) {
+        current = row;
+        let where = "";
+        if (stateCol >= 0) {
+          const s = row[stateCol]!;
+          if (!seenStates.has(s)) {
+            seenStates.add(detach(s));
+            where = `${file}:${rowNo}`;
+          }
+        }
+        aggregator.add(field, value, status, where);
+        continue;
+      }
+      if (format === "csv") {
+        let line = "";
+        for (let c = 0; c < outCols.length; c++) {
+          if (c > 0) line += ",";
+          line += csvText(row[outCols[c]!]!, raw, 44);
+        }
+        line += tag;
+        for (let j = 0; j < size; j++) {
+          const s = status[j];
+          if (s === STATUS_SCORED) line += round === undefined ? `,${numbers.text(j, value[j]!)}` : `,${formatFixed(value[j]!, round)}`;
+          else if (s === STATUS_NOT_APPLICABLE) line += ",NA";
+          else line += ",";
+        }
+        sink.write(`${line}\n`);
+      } else {
+        const fields: Record<string, string> = Object.fromEntries(jsonFields.map(([name, c]) => [name, row[c]!]));
+        const body = frameToBodyScore(rubric, frame, { id, fields }, []);
+        const text = JSON.stringify(body);
+        sink.write(format === "json" ? `${scored === 1 ? "\n" : ",\n"}${text}` : `${text}\n`);
+      }
+    }
+    lastRow = firstRow + rows.length - 1;
+    progress?.update(csv.bytesRead, lastRow);
+    if (sink.buffered > FLUSH_AT) await sink.flush();
+    await rejects.flush();
+  }
+  progress?.clear();
+  reporter.progress = undefined;
+  if (perBody && format === "json") sink.write(scored === 0 ? "]\n" : "\n]\n");
+  const hidden = reporter.hidden("inconsistent");
+  if (hidden > 0) reporter.line(`... and ${hidden} more consistency warning${hidden === 1 ? "" : "s"}`);
+  return { scored, inconsistent, ids, aggregator };
+}
+
+/**
+ * Reads the ids of rows whose ids hashed alike and compares them exactly.
+ * @param groups - rows whose ids share a hash (from `IdLog.candidates`)
+ * @returns the real duplicates, in row order
+ */
+async function confirmDuplicates(file: string, options: CsvReadOptions, idCol: number, groups: readonly (readonly number[])[]): Promise<Duplicate[]> {
+  const ids = new Map<number, string>();
+  for (const g of groups) for (const row of g) ids.set(row, "");
+  const csv = await CsvReader.open(file, { ...options, name: file });
+  try {
+    for await (const batch of csv) {
+      for (let r = 0; r < batch.rows.length; r++) {
+        const rowNo = batch.firstRow + r;
+        if (ids.has(rowNo)) ids.set(rowNo, detach(batch.rows[r]![idCol] ?? ""));
+      }
+    }
+  } finally {
+    csv.close();
+  }
+  const out: Duplicate[] = [];
+  for (const g of groups) {
+    const first = new Map<string, number>();
+    for (const row of g) {
+      const id = ids.get(row)!;
+      const f = first.get(id);
+      if (f === undefined) first.set(id, row);
+      else out.push({ first: f, row, id });
+    }
+  }
+  return out.sort((a, b) => a.row - b.row);
+}
