@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { TextSink } from "./textSink.js";
 
 /** Characters buffered before a write to disk. */
-const FLUSH_AT = 1 << 20;
+const FLUSH_AT = 1 << 16;
 
 const open = new Set<AtomicFile>();
 
