@@ -357,7 +357,7 @@ export class CsvReader implements AsyncIterable<CsvBatch> {
           problems ??= new Map();
           problems.set(r, {
             code: "field_too_large",
-            message: `field ${c + 1} holds ${len} characters; a field may hold at most ${max}`,
+            message: `field ${c + 1} is longer than the limit of ${max} characters (it holds ${len})`,
             column: c + 1,
             text: keep(row.join(this.delimiter)),
           });
@@ -366,7 +366,7 @@ export class CsvReader implements AsyncIterable<CsvBatch> {
       }
       if (total > this.#maxRow && !problems?.has(r)) {
         problems ??= new Map();
-        problems.set(r, { code: "row_too_large", message: `the row holds ${total} characters; a row may hold at most ${this.#maxRow}`, text: keep(row.join(this.delimiter)) });
+        problems.set(r, { code: "row_too_large", message: `the row is longer than the limit of ${this.#maxRow} characters (it holds ${total})`, text: keep(row.join(this.delimiter)) });
       }
     }
     return problems;
@@ -404,8 +404,8 @@ function skipProblem(skip: Skip): CsvRowProblem {
   const chars = scanner.chars;
   const message =
     problem.code === "field_too_large"
-      ? `field ${problem.column} is longer than ${skip.maxField} characters (the row holds ${chars}); a field may hold at most ${skip.maxField}, so the row was skipped`
-      : `the row holds ${chars} characters; a row may hold at most ${skip.maxRow}, so it was skipped`;
+      ? `field ${problem.column} is longer than the limit of ${skip.maxField} characters (the row holds ${chars}); the row was skipped`
+      : `the row is longer than the limit of ${skip.maxRow} characters (it holds ${chars}); it was skipped`;
   return { ...problem, message, text: skip.kept };
 }
 

@@ -132,7 +132,7 @@ describe("CsvReader", () => {
     const problems = [];
     for await (const batch of csv) for (const [, p] of batch.problems ?? []) problems.push(p);
     expect(problems).toMatchObject([{ code: "field_too_large", column: 3 }]);
-    expect(problems[0]!.message).toContain("field 3 is longer than 1000 characters");
+    expect(problems[0]!.message).toContain("field 3 is longer than the limit of 1000 characters");
   });
 
   it("refuses a header wider than maxColumns", async () => {
