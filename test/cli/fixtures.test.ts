@@ -1,0 +1,44 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ROOT, cli, records, tempDir } from "./helpers.js";
+
+const FIXTURES = join(ROOT, "fixtures");
+const files = ["mga2017-sample.csv", "mga2017-sample-requests.csv", "mga2019-sample.csv", "mga2019-sample-requests.csv", "mga2019-sample-records.csv"];
+const haveFixtures = files.every((f) => existsSync(join(FIXTURES, f)));
+if (!haveFixtures) console.warn(`skipping the CLI tests on the bundled samples: ${files.join(", ")} are not all in ${FIXTURES} (node fixtures/generate.mjs fixtures makes them)`);
+
+describe.skipIf(!haveFixtures)("ogmetric on the bundled sample fixtures", () => {
+  const t = tempDir();
+  afterAll(t.cleanup);
+  const run = (...args: string[]) => cli(args, FIXTURES);
+
+  it("2017: every body scores from its leaves and the requests file; the 5 bodies without requests have tc missing", () => {
+    const out = t.file("s2017.csv");
+    const r = run("score", "mga2017-sample.csv", "--edition", "2017", "--observations", "mga2017-sample-requests.csv", "--out", out);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const bodies = records(t.read("s2017.csv"));
+    expect(bodies).toHaveLength(1000);
+    expect(bodies.filter((b) => b.tc === "")).toHaveLength(5);
+    // The one name starting with "+" is neutralised on output.
+    expect(bodies.filter((b) => b.name!.startsWith("'+"))).toHaveLength(1);
+    const [national] = records(run("aggregate", out, "--round", "2").stdout);
+    expect(national).toMatchObject({ bodies: "1000", "tc:missing": "5", "tc.disp:missing": "5" });
+  });
+
+  it("2019: request records feed tg.ai; the 90 bodies without records have tg.ai not applicable", () => {
+    const r = run("score", "mga2019-sample.csv", "--edition", "2019", "--observations", "mga2019-sample-requests.csv", "--observations", "mga2019-sample-records.csv", "--by", "level");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const table = records(r.stdout);
+    expect(table.reduce((n, g) => n + Number(g.bodies), 0)).toBe(1000);
+    expect(table.reduce((n, g) => n + Number(g["tg.ai:na"]), 0)).toBe(90);
+  });
+
+  it("explain works on a sample body with its observations", () => {
+    const r = run("explain", "mga2019-sample.csv", "--edition", "2019", "--observations", "mga2019-sample-records.csv", "--observations", "mga2019-sample-requests.csv", "--id", "B000001");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/tg\.ai\.respuesta .* \(mean of \d+ observations?/);
+  });
+});
