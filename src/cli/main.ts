@@ -13,13 +13,11 @@ for (const [signal, code] of [
     process.exit(code);
   });
 }
-// A closed pipe (`ogmetric score ... | head`) is not an error worth a stack trace.
+// A closed pipe (`ogmetric score ... | head`) ends the run quietly; other write errors in one line.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") {
-    AtomicFile.abortAll();
-    process.exit(0);
-  }
-  throw e;
+  AtomicFile.abortAll();
+  if (e.code !== "EPIPE") process.stderr.write(`ogmetric: cannot write to standard output: ${e.message}\n`);
+  process.exit(e.code === "EPIPE" ? 0 : 1);
 });
 
 process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

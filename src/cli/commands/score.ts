@@ -93,7 +93,8 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
       if (confirmed.length > 0) {
         const lines = confirmed.slice(0, 10).map((h) => `${at(o.input, h.row, plan.idCol + 1)}id ${JSON.stringify(h.id)} is used again (first in row ${h.first})`);
         if (confirmed.length > 10) lines.push(`... and ${confirmed.length - 10} more`);
-        throw new CliError(`${o.input}: ${confirmed.length} row${confirmed.length === 1 ? " repeats" : "s repeat"} an earlier id; ids must be unique (nothing was written)`, undefined, lines);
+        const written = o.out === undefined ? "rows already sent to standard output are incomplete: discard them" : "nothing was written";
+        throw new CliError(`${o.input}: ${confirmed.length} row${confirmed.length === 1 ? " repeats" : "s repeat"} an earlier id; ids must be unique (${written})`, undefined, lines);
       }
     }
     if (store) {
