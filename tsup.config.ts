@@ -10,7 +10,9 @@ export default defineConfig([
     clean: true,
     target: "node20",
     platform: "neutral",
-    splitting: false,
+    // One shared chunk: `ogmetric/node` reuses the core instead of bundling a second copy
+    // (so `instanceof RubricError` and the edition cache are the same through both entries).
+    splitting: true,
   },
   {
     entry: { cli: "src/cli/main.ts" },

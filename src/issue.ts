@@ -11,7 +11,7 @@ export interface Issue {
   readonly message: string;
   readonly expected?: string;
   readonly received?: string;
-  /** For tabular input: file, 1-based data row (header is row 0... see io docs), column name. */
+  /** For tabular input: the file, the row (the header is row 1; a record spanning lines is one row) and the column name. */
   readonly file?: string;
   readonly row?: number;
   readonly column?: string;

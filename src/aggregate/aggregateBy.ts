@@ -22,6 +22,8 @@ export interface AggregateOptions {
   readonly weight?: string;
   /** Group order: as first seen (default) or sorted by key (code point order, state by code). */
   readonly order?: "first_seen" | "key";
+  /** Name of the input (a file), used in issue paths with the row number given to `add`. */
+  readonly source?: string;
 }
 
 /** Statistics of one node within one group. */
@@ -112,8 +114,11 @@ export class Aggregator {
   readonly #weightField: string | undefined;
   readonly #order: "first_seen" | "key";
   readonly #groups = new Map<string, Group>();
+  /** Raw key text (as read, before trimming and state normalisation) → its group. */
+  readonly #byRawKey = new Map<string, Group>();
   readonly #issues: Issue[] = [];
   readonly #reportedStates = new Set<string>();
+  readonly #source: string | undefined;
   readonly #keepValues: boolean;
   readonly #byState: number;
 
@@ -137,6 +142,7 @@ export class Aggregator {
     this.#weightField = options.weight;
     this.#order = options.order ?? "first_seen";
     this.#byState = this.#by.indexOf("state");
+    this.#source = options.source;
   }
 
   /**
@@ -144,18 +150,18 @@ export class Aggregator {
    * @param field - reads a grouping or weight field of the body (undefined when absent)
    * @param values - node values, in the constructor's code order
    * @param status - node statuses (1 scored, 2 not applicable, 3 missing), same order
-   * @param where - row or id for issue messages
+   * @param where - the body's row number (shown with `source`) or a label, for issue messages
    * @returns false when the body was left out (invalid weight), true otherwise
    */
-  add(field: (name: string) => string | undefined, values: ArrayLike<number>, status: ArrayLike<number>, where = ""): boolean {
+  add(field: (name: string) => string | undefined, values: ArrayLike<number>, status: ArrayLike<number>, where: string | number = ""): boolean {
     let weight = 1;
     if (this.#weightField !== undefined) {
       const raw = field(this.#weightField);
       weight = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw);
       if (!Number.isFinite(weight) || weight < 0) {
         this.#issues.push({
+          ...this.#where(where),
           code: "invalid_weight",
-          path: where,
           message: `weight "${this.#weightField}" must be a finite number ≥ 0; the body is left out of the table`,
           expected: "a finite number >= 0",
           received: raw ?? "nothing",
@@ -163,29 +169,15 @@ export class Aggregator {
         return false;
       }
     }
-    const key: string[] = [];
-    let stateCode: string | undefined;
-    for (let k = 0; k < this.#by.length; k++) {
-      const raw = (field(this.#by[k]!) ?? "").trim();
-      if (k === this.#byState) {
-        const r = resolveState(raw);
-        if (r.ok) {
-          key.push(r.state.name);
-          stateCode = r.state.code;
-          continue;
-        }
-        if (!this.#reportedStates.has(raw)) {
-          this.#reportedStates.add(raw);
-          this.#issues.push({ code: "unknown_state", path: where, message: `${r.message}; grouped under its own name`, received: raw });
-        }
-      }
-      key.push(raw);
-    }
-    const id = key.join("\u0000");
-    let g = this.#groups.get(id);
+    // Hot path: the raw key text, as read, finds its group without trimming or normalising.
+    const by = this.#by;
+    let rawKey = by.length === 1 ? (field(by[0]!) ?? "") : "";
+    if (by.length > 1) for (const name of by) rawKey = joinKey(rawKey, field(name) ?? "");
+    let g = this.#byRawKey.get(rawKey);
     if (!g) {
-      g = new Group(key, stateCode, this.#codes.length, this.#keepValues);
-      this.#groups.set(id, g);
+      g = this.#groupFor(field, where);
+      // A standalone copy: the raw text may be a slice of a large chunk it would keep alive.
+      this.#byRawKey.set(` ${rawKey}`.slice(1), g);
     }
     g.bodies++;
     g.weight += weight;
@@ -214,6 +206,40 @@ export class Aggregator {
       else if (s === STATUS_MISSING || s === 0) g.missing[j]!++;
     }
     return true;
+  }
+
+  #where(where: string | number): Pick<Issue, "path" | "file" | "row"> {
+    if (typeof where === "string") return { path: where };
+    return { path: this.#source === undefined ? `row ${where}` : `${this.#source}:${where}`, row: where, ...(this.#source !== undefined ? { file: this.#source } : {}) };
+  }
+
+  /** The group of a key not seen before in this spelling: trimmed, states canonical. */
+  #groupFor(field: (name: string) => string | undefined, where: string | number): Group {
+    const key: string[] = [];
+    let stateCode: string | undefined;
+    for (let k = 0; k < this.#by.length; k++) {
+      const raw = (field(this.#by[k]!) ?? "").trim();
+      if (k === this.#byState) {
+        const r = resolveState(raw);
+        if (r.ok) {
+          key.push(r.state.name);
+          stateCode = r.state.code;
+          continue;
+        }
+        if (!this.#reportedStates.has(raw)) {
+          this.#reportedStates.add(raw);
+          this.#issues.push({ ...this.#where(where), code: "unknown_state", message: `${r.message}; grouped under its own name`, received: raw });
+        }
+      }
+      key.push(raw);
+    }
+    const id = key.reduce(joinKey, "");
+    let g = this.#groups.get(id);
+    if (!g) {
+      g = new Group(key, stateCode, this.#codes.length, this.#keepValues);
+      this.#groups.set(id, g);
+    }
+    return g;
   }
 
   /**
@@ -267,6 +293,11 @@ export class Aggregator {
       issues: [...this.#issues],
     };
   }
+}
+
+/** Appends a key part with its length, so that no choice of values can make two keys collide. */
+function joinKey(joined: string, part: string): string {
+  return `${joined}${part.length}:${part}`;
 }
 
 function stateSortKey(g: Group): string {

@@ -1,10 +1,9 @@
 import mga2017 from "../../rubrics/mga-2017.json";
 import mga2019 from "../../rubrics/mga-2019.json";
 import crosswalk2017to2019 from "../../rubrics/crosswalk/mga-2017--mga-2019.json";
-import type { CompiledRubric } from "./compileRubric.js";
+import { compileRubric, type CompiledRubric } from "./compileRubric.js";
 import { parseCrosswalk } from "./crosswalk.js";
 import type { Crosswalk } from "./crosswalkSchema.js";
-import { parseRubric } from "./parseRubric.js";
 import type { RubricDocument } from "./schema.js";
 
 /** Built-in editions of the metric, bundled into the pure core (no file system needed). */
@@ -35,7 +34,8 @@ export function loadEditionDocument(edition: string): RubricDocument {
 }
 
 /**
- * A built-in edition, validated and compiled (once, then cached).
+ * A built-in edition, compiled (once, then cached). The shipped documents are validated by the
+ * test suite, so loading skips the JSON Schema pass (about 0.1 s of every CLI start).
  * @param edition - "2017" or "2019" (or "mga-2017", "mga-2019")
  * @returns the compiled rubric
  * @throws RangeError for an unknown edition
@@ -46,7 +46,7 @@ export function loadEdition(edition: string): CompiledRubric {
   const key = editionKey(edition);
   let rubric = cache.get(key);
   if (!rubric) {
-    rubric = parseRubric(DOCUMENTS.get(key));
+    rubric = compileRubric(DOCUMENTS.get(key)!);
     cache.set(key, rubric);
   }
   return rubric;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EDITIONS, loadCrosswalk, loadEdition, loadEditionDocument, scoreBody } from "../../src/index.js";
+import { EDITIONS, loadCrosswalk, loadEdition, loadEditionDocument, parseRubric, scoreBody } from "../../src/index.js";
 
 describe("built-in editions", () => {
   it("loadEdition compiles each edition once and caches it", () => {
@@ -9,6 +9,7 @@ describe("built-in editions", () => {
       expect(loadEdition(`mga-${e}`)).toBe(r);
       expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
     }
+    for (const e of EDITIONS) expect(parseRubric(loadEditionDocument(e)).hash).toBe(loadEdition(e).hash);
     expect(() => loadEdition("2021")).toThrow(/^loadEdition: unknown edition "2021"/);
   });
 

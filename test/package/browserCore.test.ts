@@ -7,10 +7,20 @@ import { describe, expect, it } from "vitest";
 const dist = (f: string) => new URL(`../../dist/${f}`, import.meta.url);
 
 describe("the pure core", () => {
-  it("dist/index has no node: import", () => {
+  it("dist/index and the chunks it loads have no node: import", () => {
     for (const f of ["index.js", "index.cjs"]) {
-      expect(readFileSync(dist(f), "utf8")).not.toMatch(/(from\s+|require\()["']node:/);
+      const text = readFileSync(dist(f), "utf8");
+      const chunks = [...text.matchAll(/["']\.\/(chunk-[\w-]+\.c?js)["']/g)].map((m) => m[1]!);
+      expect(chunks.length).toBeGreaterThan(0);
+      for (const file of [f, ...chunks]) expect(readFileSync(dist(file), "utf8")).not.toMatch(/(from\s+|require\()["']node:/);
     }
+  });
+
+  it("ogmetric/node shares the core with ogmetric (one class, one edition cache)", async () => {
+    const core = await import(dist("index.js").href);
+    const node = await import(dist("node.js").href);
+    expect(node.RubricError).toBe(core.RubricError);
+    expect(node.loadEdition("2017")).toBe(core.loadEdition("2017"));
   });
 
   it("bundles for the browser and runs in a sandbox with no Node globals", async () => {

@@ -64,12 +64,12 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
       requireId: false,
     });
     if (plan.valueCols.length === 0) throw new CliError(`${at(o.input, 1)}no node columns to aggregate`);
-    const keys = keyColumns(plan, o.by);
+    keyColumns(plan, o.by); // refuses a --by key with no column
     out = openOutput(o.out, io.stdout);
     rejectsOut = o.rejects === undefined ? undefined : openOutput(o.rejects, io.stdout);
     const rejects = new RejectLog(rejectsOut?.sink, o.raw, reporter);
 
-    const aggregator = new Aggregator(codes, { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")] });
+    const aggregator = new Aggregator(codes, { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], source: o.input });
     const values = new Float64Array(codes.length);
     const status = new Uint8Array(codes.length);
     const { valueCols, valueNodes } = plan;
@@ -80,8 +80,6 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
       const c = plan.fieldCols.get(name);
       return c === undefined ? undefined : current[c];
     };
-    const stateCol = o.by.includes("state") ? keys[o.by.indexOf("state")]! : -1;
-    const seenStates = new Set<string>();
     const progress = wantProgress(o.progress, reporter.stream, csv.totalBytes) ? new Progress(reporter.stream, o.input, csv.totalBytes!) : undefined;
     reporter.progress = progress;
     let bodies = 0;
@@ -134,12 +132,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
           continue;
         }
         current = row;
-        let where = "";
-        if (stateCol >= 0 && !seenStates.has(row[stateCol]!)) {
-          seenStates.add(detach(row[stateCol]!));
-          where = `${o.input}:${rowNo}`;
-        }
-        aggregator.add(field, values, status, where);
+        aggregator.add(field, values, status, rowNo);
         bodies++;
       }
       progress?.update(csv.bytesRead, firstRow + rows.length - 1);

@@ -74,7 +74,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
       requireId: true,
       reserved: ["rubric"],
     });
-    const keys = keyColumns(plan, o.by);
+    keyColumns(plan, o.by); // refuses a --by key with no column
     out = openOutput(o.out, io.stdout);
     rejectsOut = o.rejects === undefined ? undefined : openOutput(o.rejects, io.stdout);
     const rejects = new RejectLog(rejectsOut?.sink, o.raw, reporter);
@@ -85,7 +85,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
       for (const file of o.observations) await store.read(file, csvOptions, idColumn, rejects, reporter);
     }
 
-    const pass = await scorePass(o, rubric, csv, plan, keys, store, out, rejects, reporter);
+    const pass = await scorePass(o, rubric, csv, plan, store, out, rejects, reporter);
 
     const candidates = pass.ids.candidates();
     if (candidates.length > 0) {
@@ -151,7 +151,6 @@ async function scorePass(
   rubric: CompiledRubric,
   csv: CsvReader,
   plan: ColumnPlan,
-  keys: readonly number[],
   store: ObservationStore | undefined,
   out: Output,
   rejects: RejectLog,
@@ -187,15 +186,13 @@ async function scorePass(
     const c = fieldCols.get(name);
     return c === undefined ? undefined : current[c];
   };
-  const stateCol = o.by.includes("state") ? keys[o.by.indexOf("state")]! : -1;
-  const seenStates = new Set<string>();
   if (perBody) {
     if (format === "csv") new CsvWriter(sink, { raw }).writeRow([...outNames, "rubric", ...rubric.nodes.map((n) => n.code)]);
     else if (format === "json") sink.write("[");
   } else {
     aggregator = new Aggregator(
       rubric.nodes.map((n) => n.code),
-      { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")] },
+      { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], source: file },
     );
   }
 
@@ -277,15 +274,7 @@ async function scorePass(
 
       if (aggregator !== undefined) {
         current = row;
-        let where = "";
-        if (stateCol >= 0) {
-          const s = row[stateCol]!;
-          if (!seenStates.has(s)) {
-            seenStates.add(detach(s));
-            where = `${file}:${rowNo}`;
-          }
-        }
-        aggregator.add(field, value, status, where);
+        aggregator.add(field, value, status, rowNo);
         continue;
       }
       if (format === "csv") {
