@@ -120,6 +120,8 @@ export class Aggregator {
   readonly #reportedStates = new Set<string>();
   readonly #source: string | undefined;
   readonly #keepValues: boolean;
+  readonly #wantSpread: boolean;
+  readonly #wantRange: boolean;
   readonly #byState: number;
 
   /**
@@ -132,6 +134,8 @@ export class Aggregator {
     const quantiles = options.quantiles ?? [];
     for (const q of quantiles) if (!(q >= 0 && q <= 1)) throw new RangeError(`Aggregator: quantile ${q} is outside [0, 1]`);
     this.#keepValues = stats.includes("median") || quantiles.length > 0;
+    this.#wantSpread = stats.includes("sd");
+    this.#wantRange = stats.includes("min") || stats.includes("max");
     if (this.#keepValues && options.weight !== undefined) {
       throw new RangeError("Aggregator: median and quantiles are unweighted; drop the weight field or those statistics");
     }
@@ -181,29 +185,35 @@ export class Aggregator {
     }
     g.bodies++;
     g.weight += weight;
+    const { n, na, missing, sum, comp, wsum, min, max, wMean, m2, values: kept } = g;
+    const spread = this.#wantSpread;
+    const range = this.#wantRange;
     for (let j = 0; j < this.#codes.length; j++) {
       const s = status[j];
       if (s === STATUS_SCORED) {
         const v = values[j]!;
-        g.n[j]!++;
+        n[j]!++;
         // Neumaier compensated sum of weight × value.
         const x = weight * v;
-        const t = g.sum[j]! + x;
-        g.comp[j]! += Math.abs(g.sum[j]!) >= Math.abs(x) ? g.sum[j]! - t + x : x - t + g.sum[j]!;
-        g.sum[j] = t;
-        // Welford's weighted update for the variance.
-        const w = g.wsum[j]! + weight;
-        if (weight > 0) {
-          const delta = v - g.wMean[j]!;
-          g.wMean[j]! += (weight / w) * delta;
-          g.m2[j]! += weight * delta * (v - g.wMean[j]!);
+        const before = sum[j]!;
+        const t = before + x;
+        comp[j]! += Math.abs(before) >= Math.abs(x) ? before - t + x : x - t + before;
+        sum[j] = t;
+        const w = wsum[j]! + weight;
+        wsum[j] = w;
+        if (spread && weight > 0) {
+          // Welford's weighted update for the variance.
+          const delta = v - wMean[j]!;
+          wMean[j]! += (weight / w) * delta;
+          m2[j]! += weight * delta * (v - wMean[j]!);
         }
-        g.wsum[j] = w;
-        if (v < g.min[j]!) g.min[j] = v;
-        if (v > g.max[j]!) g.max[j] = v;
-        g.values?.[j]!.push(v);
-      } else if (s === STATUS_NOT_APPLICABLE) g.na[j]!++;
-      else if (s === STATUS_MISSING || s === 0) g.missing[j]!++;
+        if (range) {
+          if (v < min[j]!) min[j] = v;
+          if (v > max[j]!) max[j] = v;
+        }
+        kept?.[j]!.push(v);
+      } else if (s === STATUS_NOT_APPLICABLE) na[j]!++;
+      else if (s === STATUS_MISSING || s === 0) missing[j]!++;
     }
     return true;
   }

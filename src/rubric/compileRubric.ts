@@ -113,6 +113,10 @@ export interface CompiledRubric {
   /** Observation set position of a per-observation leaf, else -1. */
   readonly obsSet: Int32Array;
   readonly observationSets: readonly CompiledObservationSet[];
+  /** 1 when some child of node i declares gates. */
+  readonly hasGatedChildren: Uint8Array;
+  /** Per observation set: the policy code for a body with no observation in it. */
+  readonly noObservationsPolicy: Uint8Array;
   /** Gate targets of node i are `gateTarget[gateStart[i] .. gateStart[i + 1])`. */
   readonly gateStart: Int32Array;
   readonly gateTarget: Int32Array;
@@ -257,6 +261,14 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
   childStart[size] = edges.length;
   gateStart[size] = gates.length;
 
+  const hasGatedChildren = new Uint8Array(size);
+  for (let i = 0; i < size; i++) {
+    for (let e = childStart[i]!; e < childStart[i + 1]!; e++) {
+      const c = edges[e]!;
+      if (gateStart[c + 1]! > gateStart[c]!) hasGatedChildren[i] = 1;
+    }
+  }
+
   const evalOrder = new Int32Array(size);
   let k = 0;
   for (let i = mainSize - 1; i >= 0; i--) evalOrder[k++] = i;
@@ -309,6 +321,8 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
     observationSets: Object.freeze(observationSets),
     gateStart,
     gateTarget: Int32Array.from(gates),
+    hasGatedChildren,
+    noObservationsPolicy: Uint8Array.from(observationSets.map((s) => POLICIES[s.noObservations])),
     views: Object.freeze(views),
   });
 }

@@ -1,7 +1,9 @@
 import {
   NA_ZERO,
+  POLICY_MISSING,
   POLICY_NOT_APPLICABLE,
   POLICY_ZERO,
+  RULE_ARITHMETIC,
   RULE_GEOMETRIC,
   RULE_MINIMUM,
   type CompiledRubric,
@@ -104,64 +106,19 @@ export function resetFrame(frame: ScoreFrame): void {
   frame.setCount.fill(0);
 }
 
-// Result of combining children / observations, shared by the helpers below.
-let cStatus = 0;
-let cValue = 0;
-let cErr = 0;
-
-function applyPolicy(policy: number): void {
-  if (policy === POLICY_ZERO) {
-    cStatus = STATUS_SCORED;
-    cValue = 0;
-    cErr = 0;
-  } else if (policy === POLICY_NOT_APPLICABLE) {
-    cStatus = STATUS_NOT_APPLICABLE;
-  } else {
-    cStatus = STATUS_MISSING;
-  }
+/** Status a policy gives a node that would be missing (or has no observation). */
+function policyStatus(policy: number): number {
+  return policy === POLICY_ZERO ? STATUS_SCORED : policy === POLICY_NOT_APPLICABLE ? STATUS_NOT_APPLICABLE : STATUS_MISSING;
 }
 
-function combineObservations(rubric: CompiledRubric, f: ScoreFrame, i: number): void {
-  const set = rubric.obsSet[i]!;
-  cErr = 0;
-  if (f.setCount[set] === 0) {
-    applyPolicy(policyOf(rubric.observationSets[set]!.noObservations));
-    return;
-  }
-  const missing = f.obsMissing[i]!;
-  const policy = rubric.missingPolicy[i]!;
-  let n = f.obsN[i]!;
-  if (missing > 0) {
-    if (policy === POLICY_ZERO) n += missing;
-    else if (policy !== POLICY_NOT_APPLICABLE) {
-      cStatus = STATUS_MISSING;
-      return;
-    }
-  }
-  if (n === 0) {
-    cStatus = STATUS_NOT_APPLICABLE;
-    return;
-  }
-  cStatus = STATUS_SCORED;
-  cValue = f.obsSum[i]! / n;
-}
-
-function policyOf(p: string): number {
-  return p === "zero" ? POLICY_ZERO : p === "not_applicable" ? POLICY_NOT_APPLICABLE : 0;
-}
-
-function combineChildren(rubric: CompiledRubric, f: ScoreFrame, i: number, weights: Float64Array): void {
-  const start = rubric.childStart[i]!;
-  const end = rubric.childStart[i + 1]!;
-  const { childNode, gateStart, gateTarget } = rubric;
+/** Applies the gates among node i's children: a child scoring exactly 0 forces its targets to 0. */
+function applyGates(rubric: CompiledRubric, f: ScoreFrame, i: number): void {
+  const { childStart, childNode, gateStart, gateTarget } = rubric;
   const { value, status, source, err, gatedBy } = f;
-  // Gates: a child scoring exactly 0 forces its listed siblings to 0.
-  for (let e = start; e < end; e++) {
+  for (let e = childStart[i]!; e < childStart[i + 1]!; e++) {
     const c = childNode[e]!;
-    const gs = gateStart[c]!;
-    const ge = gateStart[c + 1]!;
-    if (gs === ge || status[c] !== STATUS_SCORED || value[c] !== 0) continue;
-    for (let g = gs; g < ge; g++) {
+    if (status[c] !== STATUS_SCORED || value[c] !== 0) continue;
+    for (let g = gateStart[c]!; g < gateStart[c + 1]!; g++) {
       const t = gateTarget[g]!;
       value[t] = 0;
       status[t] = STATUS_SCORED;
@@ -170,55 +127,6 @@ function combineChildren(rubric: CompiledRubric, f: ScoreFrame, i: number, weigh
       gatedBy[t] = c;
     }
   }
-  const rule = rubric.rule[i]!;
-  const naZero = rubric.naPolicy[i] === NA_ZERO;
-  let wsum = 0;
-  let acc = rule === RULE_MINIMUM ? Number.POSITIVE_INFINITY : 0;
-  let accErr = 0;
-  let applicable = 0;
-  let missing = false;
-  let zero = false;
-  for (let e = start; e < end; e++) {
-    const c = childNode[e]!;
-    const w = weights[e]!;
-    const s = status[c];
-    if (s === STATUS_MISSING) {
-      missing = true;
-    } else if (s === STATUS_NOT_APPLICABLE) {
-      if (naZero) {
-        wsum += w;
-        zero = true;
-        if (rule === RULE_MINIMUM) acc = 0;
-      }
-    } else {
-      applicable++;
-      const v = value[c]!;
-      wsum += w;
-      accErr += w * err[c]!;
-      if (rule === RULE_GEOMETRIC) {
-        if (v === 0) zero = true;
-        else acc += w * Math.log(v);
-      } else if (rule === RULE_MINIMUM) {
-        if (v < acc) acc = v;
-        if (err[c]! > accErr) accErr = err[c]!;
-      } else {
-        acc += w * v;
-      }
-    }
-  }
-  if (missing) {
-    cStatus = STATUS_MISSING;
-    return;
-  }
-  if (applicable === 0) {
-    cStatus = STATUS_NOT_APPLICABLE;
-    return;
-  }
-  cStatus = STATUS_SCORED;
-  if (rule === RULE_GEOMETRIC) cValue = zero ? 0 : Math.exp(acc / wsum);
-  else if (rule === RULE_MINIMUM) cValue = acc;
-  else cValue = acc / wsum;
-  cErr = rule === RULE_MINIMUM ? accErr : accErr / wsum;
 }
 
 /**
@@ -232,60 +140,116 @@ function combineChildren(rubric: CompiledRubric, f: ScoreFrame, i: number, weigh
  * @param weights - edge weights to use instead of the rubric's (same positions as `rubric.weights`)
  */
 export function evaluateFrame(rubric: CompiledRubric, frame: ScoreFrame, weights: Float64Array = rubric.weights): void {
-  const { evalOrder, childStart, obsSet, missingPolicy } = rubric;
+  // One loop with local state: this runs once per body (or per body and weight vector in a
+  // sensitivity run), so it avoids calls and allocation on the common path.
+  const { evalOrder, childStart, childNode, obsSet, missingPolicy, rule, naPolicy, hasGatedChildren, noObservationsPolicy } = rubric;
   const { inKind, inValue, inErr, value, status, source, err, computed, computedStatus, flags, gatedBy } = frame;
-  flags.fill(0);
-  gatedBy.fill(-1);
+  const { obsSum, obsN, obsMissing, setCount } = frame;
   for (let k = 0; k < evalOrder.length; k++) {
     const i = evalOrder[k]!;
-    const internal = childStart[i + 1]! > childStart[i]!;
-    const fromObservations = obsSet[i]! >= 0;
-    let computedSource = SOURCE_CHILDREN;
-    if (internal) {
-      combineChildren(rubric, frame, i, weights);
-    } else if (fromObservations) {
-      combineObservations(rubric, frame, i);
-      computedSource = SOURCE_OBSERVATIONS;
-    } else {
-      cStatus = STATUS_MISSING;
-      cErr = 0;
-      computedSource = SOURCE_NONE;
+    // Cleared here rather than up front: a gate sets these on a node after the node itself
+    // was evaluated (children come before parents).
+    flags[i] = 0;
+    gatedBy[i] = -1;
+    const start = childStart[i]!;
+    const end = childStart[i + 1]!;
+    const set = obsSet[i]!;
+    let st = STATUS_MISSING;
+    let v = 0;
+    let e = 0;
+    let src = SOURCE_NONE;
+    if (end > start) {
+      // Combine the children by the node's rule.
+      src = SOURCE_CHILDREN;
+      if (hasGatedChildren[i] === 1) applyGates(rubric, frame, i);
+      const r = rule[i]!;
+      const naZero = naPolicy[i] === NA_ZERO;
+      let wsum = 0;
+      let acc = r === RULE_MINIMUM ? Number.POSITIVE_INFINITY : 0;
+      let applicable = 0;
+      let missing = false;
+      let zero = false;
+      for (let c = start; c < end; c++) {
+        const child = childNode[c]!;
+        const w = weights[c]!;
+        const cs = status[child];
+        if (cs === STATUS_SCORED) {
+          const cv = value[child]!;
+          applicable++;
+          wsum += w;
+          if (r === RULE_ARITHMETIC) {
+            acc += w * cv;
+            e += w * err[child]!;
+          } else if (r === RULE_GEOMETRIC) {
+            if (cv === 0) zero = true;
+            else acc += w * Math.log(cv);
+            e += w * err[child]!;
+          } else {
+            if (cv < acc) acc = cv;
+            if (err[child]! > e) e = err[child]!;
+          }
+        } else if (cs === STATUS_NOT_APPLICABLE) {
+          if (naZero) {
+            wsum += w;
+            zero = true;
+            if (r === RULE_MINIMUM) acc = 0;
+          }
+        } else missing = true;
+      }
+      if (missing) st = STATUS_MISSING;
+      else if (applicable === 0) st = STATUS_NOT_APPLICABLE;
+      else {
+        st = STATUS_SCORED;
+        if (r === RULE_ARITHMETIC) v = acc / wsum;
+        else if (r === RULE_GEOMETRIC) v = zero ? 0 : Math.exp(acc / wsum);
+        else v = acc;
+        if (r !== RULE_MINIMUM) e /= wsum;
+      }
+    } else if (set >= 0) {
+      // Reduce the body's observations.
+      src = SOURCE_OBSERVATIONS;
+      if (setCount[set] === 0) {
+        st = policyStatus(noObservationsPolicy[set]!);
+        src = SOURCE_POLICY;
+      } else {
+        const policy = missingPolicy[i]!;
+        const absent = obsMissing[i]!;
+        const n = obsN[i]! + (policy === POLICY_ZERO ? absent : 0);
+        if (absent > 0 && policy === POLICY_MISSING) st = STATUS_MISSING;
+        else if (n === 0) st = STATUS_NOT_APPLICABLE;
+        else {
+          st = STATUS_SCORED;
+          v = obsSum[i]! / n;
+        }
+      }
     }
     const given = inKind[i];
     if (given === VALUE_PRESENT) {
-      value[i] = inValue[i]!;
+      // Given directly: overrides what the subtree or observations computed, which is kept.
+      const gv = inValue[i]!;
+      value[i] = gv;
       status[i] = STATUS_SCORED;
       source[i] = SOURCE_INPUT;
       err[i] = inErr[i]!;
-      computedStatus[i] = computedSource === SOURCE_NONE ? 0 : cStatus;
-      computed[i] = cStatus === STATUS_SCORED ? cValue : Number.NaN;
-      if (cStatus === STATUS_SCORED && Math.abs(cValue - inValue[i]!) > inErr[i]! + cErr + EPSILON) {
-        flags[i] = FLAG_INCONSISTENT;
-      }
+      computedStatus[i] = src === SOURCE_NONE ? 0 : st;
+      computed[i] = st === STATUS_SCORED ? v : Number.NaN;
+      if (st === STATUS_SCORED && Math.abs(v - gv) > inErr[i]! + e + EPSILON) flags[i] = FLAG_INCONSISTENT;
       continue;
     }
     computedStatus[i] = 0;
     computed[i] = Number.NaN;
     if (given === VALUE_NOT_APPLICABLE) {
-      status[i] = STATUS_NOT_APPLICABLE;
-      source[i] = SOURCE_INPUT;
-      value[i] = 0;
-      err[i] = 0;
-      continue;
-    }
-    let src = computedSource;
-    if (cStatus === STATUS_MISSING && !fromObservations) {
-      const policy = missingPolicy[i]!;
-      if (policy !== 0) {
-        applyPolicy(policy);
-        src = SOURCE_POLICY;
-      }
-    } else if (fromObservations && !internal && frame.setCount[obsSet[i]!] === 0) {
+      st = STATUS_NOT_APPLICABLE;
+      src = SOURCE_INPUT;
+    } else if (st === STATUS_MISSING && set < 0 && missingPolicy[i] !== POLICY_MISSING) {
+      st = policyStatus(missingPolicy[i]!);
       src = SOURCE_POLICY;
+      v = 0;
+      e = 0;
     }
-    status[i] = cStatus;
-    source[i] = cStatus === STATUS_MISSING ? SOURCE_NONE : src;
-    value[i] = cStatus === STATUS_SCORED ? cValue : 0;
-    err[i] = cStatus === STATUS_SCORED ? cErr : 0;
+    status[i] = st;
+    source[i] = st === STATUS_MISSING ? SOURCE_NONE : src;
+    value[i] = st === STATUS_SCORED ? v : 0;
+    err[i] = st === STATUS_SCORED ? e : 0;
   }
 }
