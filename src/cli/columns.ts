@@ -1,3 +1,4 @@
+import type { CompiledRubric } from "../index.js";
 import { CliError, UsageError, at } from "./errors.js";
 import { IDENTITY_FIELDS } from "./options.js";
 
@@ -31,6 +32,20 @@ export interface PlanOptions {
   readonly requireId: boolean;
   /** Column names the output writes itself, refused as pass-through columns. */
   readonly reserved?: readonly string[];
+}
+
+/**
+ * The node look-ups of a plan for a rubric's input files: headers and `--map` fields name nodes by
+ * code or alias.
+ * @param rubric - the rubric scoring the file
+ * @returns `nodeOf`, `nodeOfField` and `nodeName` for `planColumns`
+ */
+export function rubricLookups(rubric: CompiledRubric): Pick<PlanOptions, "nodeOf" | "nodeOfField" | "nodeName"> {
+  return {
+    nodeOf: (name) => rubric.index.get(name),
+    nodeOfField: (field) => rubric.index.get(field),
+    nodeName: (node) => rubric.nodes[node]!.code,
+  };
 }
 
 const MAX_LISTED = 12;

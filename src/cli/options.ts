@@ -74,6 +74,16 @@ const progressShape = {
   "no-progress": flag,
 };
 const base = { debug: flag, help: flag };
+/** What `score` and `aggregate` write: rows or a table, its format, rejects, grouping, rounding. */
+const outputShape = {
+  out: path.optional(),
+  format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
+  rejects: path.optional(),
+  by: list,
+  stats: stats.default([]),
+  round: decimals.optional(),
+  raw: flag,
+};
 
 /** Marks issues about how options combine, whose message must not quote one option's value. */
 const CROSS = { crossField: true };
@@ -101,13 +111,7 @@ const SCHEMAS = {
       ...progressShape,
       positionals: one("input file (INPUT.csv)"),
       observations: list,
-      out: path.optional(),
-      format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
-      rejects: path.optional(),
-      by: list,
-      stats: stats.default([]),
-      round: decimals.optional(),
-      raw: flag,
+      ...outputShape,
     })
     .strict()
     .superRefine(exactlyOneRubric)
@@ -122,13 +126,7 @@ const SCHEMAS = {
       ...inputShape,
       ...progressShape,
       positionals: one("scores file (SCORES.csv)"),
-      out: path.optional(),
-      format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
-      rejects: path.optional(),
-      by: list,
-      stats: stats.default([]),
-      round: decimals.optional(),
-      raw: flag,
+      ...outputShape,
     })
     .strict()
     .superRefine(atMostOneRubric)

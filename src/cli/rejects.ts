@@ -58,3 +58,18 @@ export class RejectLog {
     if (this.#sink && this.#sink.buffered > 1 << 18) await this.#sink.flush();
   }
 }
+
+/**
+ * Prints the closing line about rejected rows (after the first few printed as they came).
+ * @param reporter - where lines go
+ * @param rejects - the run's rejected rows
+ * @param file - the `--rejects` file, if given
+ * @param done - what happened to the other rows, e.g. "12 bodies scored"
+ */
+export function reportRejects(reporter: Reporter, rejects: RejectLog, file: string | undefined, done: string): void {
+  const hidden = reporter.hidden("rejected");
+  if (hidden > 0) reporter.line(`... and ${hidden} more rejected row${hidden === 1 ? "" : "s"}`);
+  if (rejects.count === 0) return;
+  const n = rejects.count;
+  reporter.line(`${n} row${n === 1 ? "" : "s"} rejected${file ? ` (written to ${file})` : " (use --rejects FILE to keep them)"}; ${done}`);
+}

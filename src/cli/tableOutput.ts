@@ -1,6 +1,7 @@
 import { formatFixed, roundHalfUp, type AggregateTable, type NodeStats, type StatName } from "../index.js";
-import type { CsvWriter } from "../io/writeCsv.js";
+import { CsvWriter } from "../io/writeCsv.js";
 import type { TextSink } from "../io/textSink.js";
+import type { Reporter } from "./report.js";
 
 const EXTRA: readonly StatName[] = ["median", "sd", "min", "max"];
 
@@ -54,4 +55,23 @@ export function writeTableJson(table: AggregateTable, sink: TextSink, format: "j
   const t = rounded(table, round);
   if (format === "json") sink.write(`${JSON.stringify(t, null, 2)}\n`);
   else for (const g of t.groups) sink.write(`${JSON.stringify(g)}\n`);
+}
+
+/**
+ * Writes an aggregate table in the chosen format, after printing its issues (unknown states,
+ * invalid weights) as warnings.
+ * @param table - the table
+ * @param sink - the output
+ * @param o - format, `--raw` and `--round`
+ * @param reporter - where the warnings go
+ */
+export function writeTable(
+  table: AggregateTable,
+  sink: TextSink,
+  o: { readonly format: "csv" | "json" | "ndjson"; readonly raw: boolean; readonly round?: number | undefined },
+  reporter: Reporter,
+): void {
+  for (const issue of table.issues) reporter.line(`${issue.path}: warning: ${issue.message.replace(/^resolveState: /, "")}`);
+  if (o.format === "csv") writeTableCsv(table, new CsvWriter(sink, { raw: o.raw }), o.round);
+  else writeTableJson(table, sink, o.format, o.round);
 }

@@ -1,7 +1,6 @@
 import { Aggregator, NOT_APPLICABLE_TOKENS, STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SCORED, type CompiledRubric } from "../../index.js";
 import { describeValue } from "../../issue.js";
 import { CsvReader } from "../../io/readCsv.js";
-import { CsvWriter } from "../../io/writeCsv.js";
 import { keyColumns, planColumns } from "../columns.js";
 import { CliError, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
 import { detach } from "../idLog.js";
@@ -9,9 +8,9 @@ import type { CliIo } from "../io.js";
 import { loadRubric, rubricTag } from "../loadRubric.js";
 import type { AggregateOptions } from "../options.js";
 import { checkOutputs, openOutput, type Output } from "../outputs.js";
-import { RejectLog, recordText } from "../rejects.js";
+import { RejectLog, recordText, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
-import { writeTableCsv, writeTableJson } from "../tableOutput.js";
+import { writeTable } from "../tableOutput.js";
 
 const COMMAND = "ogmetric aggregate";
 const NA = new Set(NOT_APPLICABLE_TOKENS);
@@ -141,16 +140,8 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     progress?.clear();
     reporter.progress = undefined;
 
-    const table = aggregator.result();
-    for (const issue of table.issues) reporter.line(`${issue.path}: warning: ${issue.message.replace(/^resolveState: /, "")}`);
-    if (o.format === "csv") writeTableCsv(table, new CsvWriter(out.sink, { raw: o.raw }), o.round);
-    else writeTableJson(table, out.sink, o.format, o.round);
-
-    const hidden = reporter.hidden("rejected");
-    if (hidden > 0) reporter.line(`... and ${hidden} more rejected row${hidden === 1 ? "" : "s"}`);
-    if (rejects.count > 0) {
-      reporter.line(`${rejects.count} row${rejects.count === 1 ? "" : "s"} rejected${o.rejects ? ` (written to ${o.rejects})` : " (use --rejects FILE to keep them)"}; ${bodies} aggregated`);
-    }
+    writeTable(aggregator.result(), out.sink, o, reporter);
+    reportRejects(reporter, rejects, o.rejects, `${bodies} aggregated`);
     await out.commit();
     await rejectsOut?.commit();
     return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;

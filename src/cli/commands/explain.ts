@@ -1,6 +1,6 @@
 import { formatExplanation, scoreBody, type BodyInput, type CompiledRubric, type RawValue } from "../../index.js";
 import { CsvReader, type CsvReadOptions } from "../../io/readCsv.js";
-import { planColumns } from "../columns.js";
+import { planColumns, rubricLookups } from "../columns.js";
 import { CliError, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
 import { detach } from "../idLog.js";
 import type { CliIo } from "../io.js";
@@ -25,9 +25,7 @@ export async function explain(o: ExplainOptions, io: CliIo): Promise<number> {
     const plan = planColumns(o.input, csv.header, {
       command: COMMAND,
       maps: o.map,
-      nodeOf: (name) => rubric.index.get(name),
-      nodeOfField: (field) => rubric.index.get(field),
-      nodeName: (node) => rubric.nodes[node]!.code,
+      ...rubricLookups(rubric),
       requireId: true,
     });
     const header = csv.header;

@@ -18,7 +18,7 @@ import {
 } from "../../index.js";
 import { CsvReader, type CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
-import { keyColumns, planColumns, type ColumnPlan } from "../columns.js";
+import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
 import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
 import { IdLog, detach } from "../idLog.js";
 import { NumberText } from "../numberText.js";
@@ -27,9 +27,9 @@ import { loadRubric, rubricTag } from "../loadRubric.js";
 import { ObservationStore, rejectUnknownBodies } from "../observations.js";
 import type { ScoreOptions } from "../options.js";
 import { checkOutputs, openOutput, type Output } from "../outputs.js";
-import { RejectLog, recordText } from "../rejects.js";
+import { RejectLog, recordText, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
-import { writeTableCsv, writeTableJson } from "../tableOutput.js";
+import { writeTable } from "../tableOutput.js";
 
 const COMMAND = "ogmetric score";
 const FLUSH_AT = 1 << 16;
@@ -68,9 +68,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     const plan = planColumns(o.input, csv.header, {
       command: COMMAND,
       maps: o.map,
-      nodeOf: (name) => rubric.index.get(name),
-      nodeOfField: (field) => rubric.index.get(field),
-      nodeName: (node) => rubric.nodes[node]!.code,
+      ...rubricLookups(rubric),
       requireId: true,
       reserved: ["rubric"],
     });
@@ -107,20 +105,8 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
       }
     }
 
-    if (pass.aggregator) {
-      const table = pass.aggregator.result();
-      for (const issue of table.issues) reporter.line(`${issue.path}: warning: ${issue.message.replace(/^resolveState: /, "")}`);
-      if (o.format === "csv") writeTableCsv(table, new CsvWriter(out.sink, { raw: o.raw }), o.round);
-      else writeTableJson(table, out.sink, o.format, o.round);
-    }
-
-    const hidden = reporter.hidden("rejected");
-    if (hidden > 0) reporter.line(`... and ${hidden} more rejected row${hidden === 1 ? "" : "s"}`);
-    if (rejects.count > 0) {
-      reporter.line(
-        `${rejects.count} row${rejects.count === 1 ? "" : "s"} rejected${o.rejects ? ` (written to ${o.rejects})` : " (use --rejects FILE to keep them)"}; ${pass.scored} bod${pass.scored === 1 ? "y" : "ies"} scored`,
-      );
-    }
+    if (pass.aggregator) writeTable(pass.aggregator.result(), out.sink, o, reporter);
+    reportRejects(reporter, rejects, o.rejects, `${pass.scored} bod${pass.scored === 1 ? "y" : "ies"} scored`);
     if (pass.inconsistent > 0) {
       reporter.line(
         `${pass.inconsistent} bod${pass.inconsistent === 1 ? "y has" : "ies have"} a node given directly that disagrees with its subtree beyond the inputs' precision${pass.inconsistent > reporter.limit ? ` (first ${reporter.limit} shown)` : ""}; the given values were used`,
