@@ -228,7 +228,7 @@ async function main() {
   let failed = false;
 
   console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), node ${process.version}, DuckDB ${duckdbVersion()}, load average ${loadavg()[0].toFixed(2)} at start`);
-  console.log(`peak RSS by ${HAVE_GNU_TIME ? "/usr/bin/time -f %M" : "process.resourceUsage().maxRSS (bench/maxrss.mjs)"}; ${options.runs} run(s) per job, median time\n`);
+  console.log(`CPU time and peak RSS by ${HAVE_GNU_TIME ? "/usr/bin/time -f \"%U %S %M\"" : "process.resourceUsage() (bench/maxrss.mjs)"}; ${options.runs} round(s) of the jobs in turn; median times, highest RSS\n`);
   try {
     for (const rows of options.sizes) {
       const file = benchFile(rows, options.seed);
