@@ -2,8 +2,10 @@ import type { CommandName } from "./options.js";
 
 const INPUT_OPTIONS = `  --map FIELD=COLUMN      read FIELD from COLUMN (repeatable): FIELD is id, name, state,
                           level, type, or a node code; e.g. --map id=SO --map state=edo
-  --encoding utf8|latin1  input encoding (default utf8; a byte-order mark is skipped;
-                          invalid UTF-8 is an error that suggests --encoding latin1)
+  --encoding utf8|latin1|windows-1252
+                          input encoding (default utf8; a byte-order mark is skipped;
+                          invalid UTF-8 is an error that suggests --encoding latin1;
+                          windows-1252 is Excel's "CSV" on Windows)
   --delimiter C           input field delimiter, one character or "tab" (default ,)`;
 
 const COMMON = `  --debug                 print stack traces of errors

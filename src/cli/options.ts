@@ -40,7 +40,7 @@ const edition = z.enum(EDITIONS, { error: `expected one of ${EDITIONS.join(", ")
 const encoding = z
   .string()
   .transform((s) => ENCODING_NAMES.get(s.toLowerCase()))
-  .refine((e): e is CsvEncoding => e !== undefined, { error: "expected utf8 or latin1" })
+  .refine((e): e is CsvEncoding => e !== undefined, { error: "expected utf8, latin1 or windows-1252" })
   .transform((e) => e as CsvEncoding);
 const delimiter = z
   .string()

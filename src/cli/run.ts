@@ -30,8 +30,8 @@ function report(e: unknown, io: CliIo, debug: boolean): number {
     let message = e.message;
     if (e.cause instanceof DecodeError) {
       message = e.cause.message;
-      if (e.code === "invalid_utf8") message += ": the file is not UTF-8; if it is latin-1, rerun with --encoding latin1";
-      if (e.code === "utf8_bom_in_latin1") message += "; drop --encoding latin1";
+      if (e.code === "invalid_utf8") message += ": the file is not UTF-8; if it is latin-1, rerun with --encoding latin1 (or --encoding windows-1252 for a file saved by Excel on Windows)";
+      if (e.code === "utf8_bom_in_latin1") message += "; drop --encoding";
     }
     lines.push(`${at(e.file, e.row, e.column)}${message}`);
   } else {

@@ -1,5 +1,5 @@
 /** Text encodings the CSV reader accepts. */
-export type CsvEncoding = "utf8" | "latin1";
+export type CsvEncoding = "utf8" | "latin1" | "windows1252";
 
 /** Names accepted for each encoding (compared case-insensitively). */
 export const ENCODING_NAMES: ReadonlyMap<string, CsvEncoding> = new Map<string, CsvEncoding>([
@@ -9,7 +9,18 @@ export const ENCODING_NAMES: ReadonlyMap<string, CsvEncoding> = new Map<string, 
   ["latin-1", "latin1"],
   ["iso-8859-1", "latin1"],
   ["iso8859-1", "latin1"],
+  ["windows1252", "windows1252"],
+  ["windows-1252", "windows1252"],
+  ["cp1252", "windows1252"],
 ]);
+
+const C1 = /[\u0080-\u009f]/g;
+/**
+ * What Windows-1252 puts at 0x80–0x9F (where latin-1 has control characters); the five bytes it
+ * leaves undefined keep their latin-1 meaning, as the WHATWG encoding standard says. (Node's own
+ * TextDecoder reads "windows-1252" as plain latin-1, so the table is ours.)
+ */
+const WINDOWS_1252_C1 = [..."€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ"];
 
 /** Thrown when bytes cannot be read in the chosen encoding. */
 export class DecodeError extends Error {
@@ -70,7 +81,9 @@ export function firstInvalidUtf8(bytes: Uint8Array, final: boolean): number {
 
 /**
  * A streaming decoder for file chunks: UTF-8 (byte-order mark stripped, invalid bytes refused
- * with their offset) or latin-1 (ISO-8859-1: every byte is the code point of the same value).
+ * with their offset), latin-1 (ISO-8859-1: every byte is the code point of the same value) or
+ * Windows-1252 (latin-1 with `€`, curly quotes and dashes in 0x80–0x9F, as Excel on Windows
+ * saves "CSV" in Spanish locales).
  */
 export class ChunkDecoder {
   readonly encoding: CsvEncoding;
@@ -93,7 +106,11 @@ export class ChunkDecoder {
     const start = this.#offset;
     if (start === 0 && chunk.length >= 2) checkStart(chunk, this.encoding);
     this.#offset += chunk.length;
-    if (!this.#utf8) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+    if (!this.#utf8) {
+      // One byte, one character: no state to carry across chunks.
+      const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+      return this.encoding === "windows1252" ? text.replace(C1, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!) : text;
+    }
     try {
       const text = this.#utf8.decode(chunk, { stream: true });
       // A copy: the stream may hand out views of a shared buffer.
@@ -157,10 +174,10 @@ function checkStart(chunk: Uint8Array, encoding: CsvEncoding): void {
   if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
     throw new DecodeError("utf16", "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8", 0, "", a);
   }
-  if (encoding === "latin1" && a === 0xef && b === 0xbb && c === 0xbf) {
+  if (encoding !== "utf8" && a === 0xef && b === 0xbb && c === 0xbf) {
     throw new DecodeError(
       "utf8_bom_in_latin1",
-      "the file starts with a UTF-8 byte-order mark, so it is UTF-8, not latin-1",
+      `the file starts with a UTF-8 byte-order mark, so it is UTF-8, not ${encoding === "latin1" ? "latin-1" : "Windows-1252"}`,
       0,
       "",
       a,

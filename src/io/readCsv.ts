@@ -15,7 +15,7 @@ const KEPT_CHARS = 200;
 
 /** Options of {@link CsvReader.open}. */
 export interface CsvReadOptions {
-  /** `utf8` (default; a byte-order mark is stripped, invalid bytes are an error) or `latin1`. */
+  /** `utf8` (default; a byte-order mark is stripped, invalid bytes are an error), `latin1` or `windows1252`. */
   readonly encoding?: CsvEncoding;
   /** One character, default `,`; not a quote, CR or LF. */
   readonly delimiter?: string;

@@ -58,6 +58,6 @@ describe.skipIf(!haveBso)("ogmetric score on the published 2017 per-body data (.
   it("without --encoding latin1 the file is refused with the row and column of the first bad byte", () => {
     const r = cli(["score", BSO, "--edition", "2017", "--map", "id=SO"], ROOT);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^.*mga2017-bso\.csv:\d+:1: invalid UTF-8 \(byte 0x[0-9a-f]{2} at byte offset \d+\): the file is not UTF-8; if it is latin-1, rerun with --encoding latin1\n$/);
+    expect(r.stderr).toMatch(/^.*mga2017-bso\.csv:\d+:1: invalid UTF-8 \(byte 0x[0-9a-f]{2} at byte offset \d+\): the file is not UTF-8; if it is latin-1, rerun with --encoding latin1 \(or --encoding windows-1252 for a file saved by Excel on Windows\)\n$/);
   });
 });

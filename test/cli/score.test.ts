@@ -132,12 +132,26 @@ describe("ogmetric score: input forms", () => {
     expect(records(r.stdout)[0]!.name).toBe("Querétaro Año");
   });
 
+  it("reads Windows-1252 (Excel's CSV) with --encoding windows-1252: curly quotes, dashes and the euro sign", () => {
+    const name = "Comité “Río” – 5 €";
+    const nameBytes = [0x43, 0x6f, 0x6d, 0x69, 0x74, 0xe9, 0x20, 0x93, 0x52, 0xed, 0x6f, 0x94, 0x20, 0x96, 0x20, 0x35, 0x20, 0x80];
+    const bytes = Buffer.concat([Buffer.from(`${HEADER}\nA,`, "latin1"), Buffer.from(nameBytes), Buffer.from(`${A.slice("A,Alpha".length)}\n`, "latin1")]);
+    t.file("cp1252.csv", bytes);
+    for (const spelling of ["windows-1252", "cp1252"]) {
+      const r = run("score", "cp1252.csv", "--edition", "2017", "--encoding", spelling);
+      expect(r.code).toBe(0);
+      expect(records(r.stdout)[0]!.name).toBe(name);
+    }
+    // Read as latin-1 the same bytes give C1 control characters, not the punctuation.
+    expect(records(run("score", "cp1252.csv", "--edition", "2017", "--encoding", "latin1").stdout)[0]!.name).not.toBe(name);
+  });
+
   it("refuses latin-1 without the flag: a clear error with row and column, suggesting --encoding latin1", () => {
     t.file("latin1b.csv", Buffer.from(`${HEADER}\n${A}\n${B.replace("Beta", "Querétaro")}\n`, "latin1"));
     const r = run("score", "latin1b.csv", "--edition", "2017", "--out", "never.csv");
     expect(r.code).toBe(1);
     const offset = `${HEADER}\n${A}\nB,Quer`.length;
-    expect(lines(r.stderr)).toEqual([`latin1b.csv:3:2: invalid UTF-8 (byte 0xe9 at byte offset ${offset}): the file is not UTF-8; if it is latin-1, rerun with --encoding latin1`]);
+    expect(lines(r.stderr)).toEqual([`latin1b.csv:3:2: invalid UTF-8 (byte 0xe9 at byte offset ${offset}): the file is not UTF-8; if it is latin-1, rerun with --encoding latin1 (or --encoding windows-1252 for a file saved by Excel on Windows)`]);
     expect(existsSync(join(t.dir, "never.csv"))).toBe(false);
     expect(noTempFiles()).toEqual([]);
   });
@@ -302,7 +316,7 @@ describe("ogmetric score: usage errors (exit 2)", () => {
     [["score", "x.csv", "--edition", "2017", "--frobnicate"], "ogmetric score: unknown option --frobnicate (see ogmetric score --help)"],
     [["score", "--edition", "2017"], "ogmetric score: INPUT.csv: expected one input file (INPUT.csv) (see ogmetric score --help)"],
     [["score", "x.csv", "--edition", "2017", "--map", "SO"], 'ogmetric score: --map: expected FIELD=COLUMN, e.g. id=SO, found "SO" (see ogmetric score --help)'],
-    [["score", "x.csv", "--edition", "2017", "--encoding", "cp1252"], 'ogmetric score: --encoding: expected utf8 or latin1, found "cp1252" (see ogmetric score --help)'],
+    [["score", "x.csv", "--edition", "2017", "--encoding", "ebcdic"], 'ogmetric score: --encoding: expected utf8, latin1 or windows-1252, found "ebcdic" (see ogmetric score --help)'],
     [["score", "x.csv", "--edition", "2017", "--stats", "sd"], "ogmetric score: --stats: --stats goes with --by (per-body output has no statistics) (see ogmetric score --help)"],
     [["frobnicate"], 'ogmetric: unknown command "frobnicate"; the commands are score, aggregate, validate, editions, explain (see ogmetric --help)'],
   ])("%j", (args, message) => {
