@@ -11,6 +11,8 @@ export interface Issue {
   readonly message: string;
   readonly expected?: string;
   readonly received?: string;
+  /** A likely fix, when one is plain (e.g. "write it with a point: 0.75"). */
+  readonly hint?: string;
   /** For tabular input: the file, the row (the header is row 1; a record spanning lines is one row) and the column name. */
   readonly file?: string;
   readonly row?: number;

@@ -12,7 +12,7 @@ import {
 import { CsvReader, type CsvReadOptions } from "../io/readCsv.js";
 import { CliError, at } from "./errors.js";
 import { detach } from "./idLog.js";
-import { recordText, type RejectLog } from "./rejects.js";
+import { cellReason, recordText, type RejectLog } from "./rejects.js";
 import type { Reporter } from "./report.js";
 
 /** How an observations file's columns are used. */
@@ -197,7 +197,7 @@ export class ObservationStore {
           const code = readValue(rubric, node, raw, slot, true);
           if (code !== READ_OK) {
             const issue = readIssue(rubric, node, raw as RawValue, code, true);
-            reasons = `${reasons ? `${reasons}; ` : ""}column ${JSON.stringify(csv.header[col])}: expected ${issue.expected}, found ${issue.received}`;
+            reasons = `${reasons ? `${reasons}; ` : ""}${cellReason(JSON.stringify(csv.header[col]), issue)}`;
             if (firstBad < 0) firstBad = col;
             this.#missing[pos]!++;
           } else if (slot.kind === VALUE_PRESENT) {

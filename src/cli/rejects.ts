@@ -1,7 +1,18 @@
+import type { Issue } from "../issue.js";
 import { csvText } from "../io/writeCsv.js";
 import type { TextSink } from "../io/textSink.js";
 import { at } from "./errors.js";
 import type { Reporter } from "./report.js";
+
+/**
+ * Why one cell was refused, as rejects and messages say it.
+ * @param column - how to name the column, e.g. `"TG" (tg)` (already quoted)
+ * @param issue - the core's issue for the value
+ * @returns e.g. `column "TG" (tg): expected a number from 0 to 1, found "abc"`
+ */
+export function cellReason(column: string, issue: Issue): string {
+  return `column ${column}: expected ${issue.expected}, found ${issue.received}${issue.hint ? ` (${issue.hint})` : ""}`;
+}
 
 /** Columns of the rejects file. */
 export const REJECT_COLUMNS = ["file", "row", "column", "code", "reason", "record"] as const;

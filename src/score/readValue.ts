@@ -229,11 +229,14 @@ export function readIssue(rubric: CompiledRubric, node: number, raw: unknown, co
   const info = rubric.nodes[node]!;
   const expected = expectedInput(rubric, node, observation);
   const received = describeValue(raw);
+  const comma = typeof raw === "string" && code === READ_NOT_A_NUMBER ? /^\s*([+-]?\d*),(\d+)\s*$/.exec(raw) : null;
+  const hint = comma ? `a decimal comma? write it with a point: ${comma[1]}.${comma[2]}` : undefined;
   return {
     code: READ_CODES[code] ?? "invalid_value",
     path: info.code,
-    message: `"${info.code}" expects ${expected}, found ${received}`,
+    message: `"${info.code}" expects ${expected}, found ${received}${hint ? ` (${hint})` : ""}`,
     expected,
     received,
+    ...(hint ? { hint } : {}),
   };
 }

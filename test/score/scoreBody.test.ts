@@ -20,6 +20,7 @@ describe("scoreBody reads every leaf input type", () => {
       expect(s.issues[0]!.path).toBe("x");
     }
     expect(scoreBody(r, { values: { x: 1.5 } }).issues[0]).toMatchObject({ code: "out_of_range", expected: "a number from 0 to 1", received: "1.5" });
+    expect(scoreBody(r, { values: { x: "0,75" } }).issues[0]!.message).toBe('"x" expects a number from 0 to 1, found "0,75" (a decimal comma? write it with a point: 0.75)');
   });
 
   it("binary: 0 or 1 only", () => {

@@ -27,7 +27,7 @@ import { loadRubric, rubricTag } from "../loadRubric.js";
 import { ObservationStore, rejectUnknownBodies } from "../observations.js";
 import type { ScoreOptions } from "../options.js";
 import { checkOutputs, openOutput, type Output } from "../outputs.js";
-import { RejectLog, recordText, reportRejects } from "../rejects.js";
+import { RejectLog, cellReason, recordText, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
 import { writeTable } from "../tableOutput.js";
 
@@ -223,7 +223,7 @@ async function scorePass(
           const issue = readIssue(rubric, node, cell as RawValue, code);
           const name = header[valueCols[k]!]!;
           const shown = name === rubric.nodes[node]!.code ? JSON.stringify(name) : `${JSON.stringify(name)} (${rubric.nodes[node]!.code})`;
-          reasons = `${reasons === undefined ? "" : `${reasons}; `}column ${shown}: expected ${issue.expected}, found ${issue.received}`;
+          reasons = `${reasons === undefined ? "" : `${reasons}; `}${cellReason(shown, issue)}`;
           if (badCol < 0) {
             badCol = valueCols[k]!;
             badCode = issue.code;
