@@ -49,6 +49,8 @@ ${INPUT_OPTIONS}
   --by KEY                write the aggregate table grouped by KEY instead (repeatable;
                           id, name, state, level, type or a carried column)
   --stats LIST            extra table statistics: median,sd,min,max (n and mean always)
+  --order first|key       table rows as groups are first seen (default) or sorted by key
+                          (states by INEGI code, Federal last)
   --round N               round values to N decimals, half up on the exact decimal
   --raw                   do not neutralise formulas (=, +, -, @, tab, CR) in text cells
   --progress              draw a progress bar even when stderr is not a terminal
@@ -62,7 +64,7 @@ Examples:
   ogmetric score bso.csv --edition 2017 --encoding latin1 \\
     --map id=SO --map state=edo --map level=niv --map type=ts --out scores.csv
   ogmetric score survey.csv --edition 2019 --observations requests.csv \\
-    --observations records.csv --by state --round 2`,
+    --observations records.csv --by state --order key --round 2`,
 
   aggregate: `Usage: ogmetric aggregate SCORES.csv [--by KEY]... [options]
 
@@ -74,6 +76,7 @@ Options:
   --by KEY                group by KEY (repeatable): state (canonical names + state_code),
                           level, type, name, or any carried column
   --stats LIST            extra statistics: median,sd,min,max (n and mean always)
+  --order first|key       rows as groups are first seen (default) or sorted by key
   --round N               round means and statistics to N decimals, half up
   --out FILE              write here atomically (default standard output)
   --format csv|json|ndjson  output format (default csv)

@@ -36,6 +36,17 @@ describe.skipIf(!haveFixtures)("ogmetric on the bundled sample fixtures", () => 
     expect(table.reduce((n, g) => n + Number(g["tg.ai:na"]), 0)).toBe(90);
   });
 
+  it("the README's command: the 2019 state table, 33 units in INEGI order with --order key", () => {
+    const r = run("score", "mga2019-sample.csv", "--edition", "2019", "--observations", "mga2019-sample-requests.csv", "--observations", "mga2019-sample-records.csv", "--by", "state", "--order", "key", "--round", "2");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const table = records(r.stdout);
+    expect(table.map((g) => g.state_code)).toEqual([...Array.from({ length: 32 }, (_, i) => String(i + 1).padStart(2, "0")), "FED"]);
+    expect(table[0]).toMatchObject({ state: "Aguascalientes" });
+    expect(table.find((g) => g.state_code === "15")!.state).toBe("México");
+    for (const g of table) expect(g.iga).toMatch(/^0\.\d\d$/);
+  });
+
   it("explain works on a sample body with its observations", () => {
     const r = run("explain", "mga2019-sample.csv", "--edition", "2019", "--observations", "mga2019-sample-records.csv", "--observations", "mga2019-sample-requests.csv", "--id", "B000001");
     expect(r.code).toBe(0);

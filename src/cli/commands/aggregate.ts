@@ -68,7 +68,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     rejectsOut = o.rejects === undefined ? undefined : openOutput(o.rejects, io.stdout);
     const rejects = new RejectLog(rejectsOut?.sink, o.raw, reporter);
 
-    const aggregator = new Aggregator(codes, { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], source: o.input });
+    const aggregator = new Aggregator(codes, { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], order: o.order === "key" ? "key" : "first_seen", source: o.input });
     const values = new Float64Array(codes.length);
     const status = new Uint8Array(codes.length);
     const { valueCols, valueNodes } = plan;

@@ -178,7 +178,7 @@ async function scorePass(
   } else {
     aggregator = new Aggregator(
       rubric.nodes.map((n) => n.code),
-      { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], source: file },
+      { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], order: o.order === "key" ? "key" : "first_seen", source: file },
     );
   }
 
