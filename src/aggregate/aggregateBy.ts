@@ -6,6 +6,7 @@ import { STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../score/e
 
 /** Statistics a group table can carry. `n` and `mean` are always computed. */
 export type StatName = "n" | "mean" | "median" | "sd" | "min" | "max";
+/** Every statistic name, in the order tables print them. */
 export const STAT_NAMES: readonly StatName[] = ["n", "mean", "median", "sd", "min", "max"];
 
 export interface AggregateOptions {

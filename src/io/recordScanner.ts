@@ -12,6 +12,7 @@ const QUOTED = 2;
 /** Inside a quoted field, just after a quote: the next character decides (escape or close). */
 const AFTER_QUOTE = 3;
 
+/** Finds record ends in CSV text fed piece by piece, counting fields and characters as it goes. */
 export class RecordScanner {
   readonly #delim: number;
   readonly #quote: number;

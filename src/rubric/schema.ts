@@ -51,6 +51,7 @@ export const ProvenanceSchema = z.strictObject({
   note: TextSchema.optional(),
 }).meta({ id: "Provenance" });
 
+/** A source a provenance can cite: a publication, a data file, the project's notes. */
 export const SourceSchema = z.strictObject({
   id: IdSchema,
   citation: TextSchema,
