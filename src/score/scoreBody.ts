@@ -5,11 +5,8 @@ import {
   evaluateFrame,
   FLAG_INCONSISTENT,
   resetFrame,
-  SOURCE_CHILDREN,
   SOURCE_GATE,
   SOURCE_INPUT,
-  SOURCE_OBSERVATIONS,
-  SOURCE_POLICY,
   STATUS_MISSING,
   STATUS_NOT_APPLICABLE,
   STATUS_SCORED,
@@ -327,5 +324,3 @@ export function nodeScore(rubric: CompiledRubric, score: BodyScore, key: string)
   const i = rubric.index.get(key);
   return i === undefined ? undefined : score.nodes[i];
 }
-
-export { STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SCORED, SOURCE_CHILDREN, SOURCE_OBSERVATIONS, SOURCE_POLICY, SOURCE_GATE };
