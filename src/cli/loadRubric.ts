@@ -43,3 +43,12 @@ export function loadRubric(options: { readonly edition?: string | undefined; rea
 export function rubricTag(rubric: CompiledRubric): string {
   return `${rubric.id}@${rubric.version}`;
 }
+
+/**
+ * The `rubric` column of per-body scores: id, version and the first 12 hex digits of the content
+ * hash, e.g. `mga-2017@1.0.0#5ede0e237441`, so that scores of an edited copy of a rubric (same id
+ * and version, other content) are never aggregated together with the original's.
+ */
+export function scoresTag(rubric: CompiledRubric): string {
+  return `${rubricTag(rubric)}#${rubric.hash.slice(0, 12)}`;
+}

@@ -82,10 +82,10 @@ describe("ogmetric aggregate", () => {
 
   it("refuses scores of two rubrics in one file (exit 1)", () => {
     const text = t.read("scores.csv").split("\n");
-    t.file("mixed.csv", [text[0], text[1], text[2]!.replace("mga-2017@1.0.0", "mga-2019@1.0.0")].join("\n"));
+    t.file("mixed.csv", [text[0], text[1], text[2]!.replace("mga-2017@1.0.0#5ede0e237441", "mga-2019@1.0.0#141e5f3b743f")].join("\n"));
     expect(run("aggregate", "mixed.csv")).toMatchObject({
       code: 1,
-      stderr: 'mixed.csv:3:4: rubric "mga-2019@1.0.0" differs from "mga-2017@1.0.0" (the first row\'s): aggregate scores of one rubric at a time\n',
+      stderr: 'mixed.csv:3:4: rubric "mga-2019@1.0.0#141e5f3b743f" differs from "mga-2017@1.0.0#5ede0e237441" (the first row\'s): aggregate scores of one rubric at a time\n',
     });
   });
 

@@ -32,7 +32,7 @@ describe("ogmetric score: output", () => {
     expect(header!.slice(5, 9)).toEqual(["iga", "t", "tg", "tg.ai"]);
     expect(header!.at(-1)).toBe("ciudadano");
     const a = records(r.stdout)[0]!;
-    expect(a).toMatchObject({ id: "A", note: "first", rubric: "mga-2017@1.0.0", iga: "0.75", t: "0.55", tc: "0.6", "tc.disp": "", pg: "1", pc: "0.9", "pg.act": "1" });
+    expect(a).toMatchObject({ id: "A", note: "first", rubric: "mga-2017@1.0.0#5ede0e237441", iga: "0.75", t: "0.55", tc: "0.6", "tc.disp": "", pg: "1", pc: "0.9", "pg.act": "1" });
     expect(rows).toHaveLength(2);
   });
 

@@ -5,7 +5,7 @@ import { keyColumns, planColumns } from "../columns.js";
 import { CliError, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
 import { detach } from "../idLog.js";
 import type { CliIo } from "../io.js";
-import { loadRubric, rubricTag } from "../loadRubric.js";
+import { loadRubric, scoresTag } from "../loadRubric.js";
 import type { AggregateOptions } from "../options.js";
 import { checkOutputs, openOutput, type Output } from "../outputs.js";
 import { RejectLog, recordText, reportRejects } from "../rejects.js";
@@ -73,7 +73,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     const status = new Uint8Array(codes.length);
     const { valueCols, valueNodes } = plan;
     const ncols = header.length;
-    let tag = rubric ? rubricTag(rubric) : undefined;
+    let tag = rubric ? scoresTag(rubric) : undefined;
     let current: readonly string[] = [];
     const field = (name: string): string | undefined => {
       const c = plan.fieldCols.get(name);

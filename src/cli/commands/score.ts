@@ -23,7 +23,7 @@ import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
 import { IdLog, detach } from "../idLog.js";
 import { NumberText } from "../numberText.js";
 import type { CliIo } from "../io.js";
-import { loadRubric, rubricTag } from "../loadRubric.js";
+import { loadRubric, scoresTag } from "../loadRubric.js";
 import { ObservationStore, rejectUnknownBodies } from "../observations.js";
 import type { ScoreOptions } from "../options.js";
 import { checkOutputs, openOutput, type Output } from "../outputs.js";
@@ -159,7 +159,7 @@ async function scorePass(
   // Output: identity fields, pass-through columns, rubric, every node in display order.
   const outCols = Int32Array.from([...plan.identity.map((f) => f.col), ...plan.passthrough]);
   const outNames = [...plan.identity.map((f) => f.field), ...plan.passthrough.map((c) => header[c]!)];
-  const tag = `,${csvText(rubricTag(rubric), raw, 44)}`;
+  const tag = `,${csvText(scoresTag(rubric), raw, 44)}`;
   const jsonFields = outNames.map((name, i) => [name, outCols[i]!] as const).filter(([name]) => name !== "id");
   const sink = out.sink;
   const numbers = new NumberText(size);
