@@ -170,7 +170,7 @@ export class ObservationStore {
         const rowNo = firstRow + r;
         const problem = problems?.get(r);
         if (problem) {
-          rejects.add(file, rowNo, problem.column, problem.column ? (csv.header[problem.column - 1] ?? "") : "", problem.code, problem.message, problem.text ?? recordText(row, csv.delimiter));
+          rejects.addProblem(file, rowNo, problem, csv.header, row, csv.delimiter);
           continue;
         }
         if (row.length !== ncols) {

@@ -1,4 +1,5 @@
 import type { Issue } from "../issue.js";
+import type { CsvRowProblem } from "../io/readCsv.js";
 import { csvText } from "../io/writeCsv.js";
 import type { TextSink } from "../io/textSink.js";
 import { at } from "./errors.js";
@@ -63,6 +64,20 @@ export class RejectLog {
     if (!sink) return;
     const text = (s: string) => csvText(s, this.#raw, 44);
     sink.write(`${text(file)},${row},${text(columnName)},${code},${text(reason)},${text(record)}\n`);
+  }
+
+  /**
+   * Records a row the CSV reader could not read whole (a field or row too large, broken quotes).
+   * @param file - the file it came from
+   * @param row - its row number
+   * @param problem - what the reader found
+   * @param header - the file's header, to name the column
+   * @param fields - the row's fields as read
+   * @param delimiter - the file's delimiter, to give the record back as it was
+   */
+  addProblem(file: string, row: number, problem: CsvRowProblem, header: readonly string[], fields: readonly string[], delimiter: string): void {
+    const name = problem.column ? (header[problem.column - 1] ?? "") : "";
+    this.add(file, row, problem.column, name, problem.code, problem.message, problem.text ?? recordText(fields, delimiter));
   }
 
   async flush(): Promise<void> {

@@ -90,7 +90,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
         const rowNo = firstRow + r;
         const p = problems?.get(r);
         if (p) {
-          rejects.add(o.input, rowNo, p.column, p.column ? (header[p.column - 1] ?? "") : "", p.code, p.message, p.text ?? recordText(row, csv.delimiter));
+          rejects.addProblem(o.input, rowNo, p, header, row, csv.delimiter);
           continue;
         }
         if (row.length !== ncols) {

@@ -196,7 +196,7 @@ async function scorePass(
       if (problems !== undefined) {
         const p = problems.get(r);
         if (p) {
-          rejects.add(file, rowNo, p.column, p.column ? (header[p.column - 1] ?? "") : "", p.code, p.message, p.text ?? recordText(row, delimiter));
+          rejects.addProblem(file, rowNo, p, header, row, delimiter);
           continue;
         }
       }
