@@ -1,4 +1,4 @@
-import type { CompiledRubric } from "../rubric/compileRubric.js";
+import type { CompiledRubric, NodeInfo } from "../rubric/compileRubric.js";
 import type { BodyScore, NodeScore } from "./scoreBody.js";
 
 export interface ExplanationOptions {
@@ -13,10 +13,31 @@ function show(value: number | null, status: string, decimals: number): string {
   return status === "not_applicable" ? "NA" : "missing";
 }
 
-function describe(node: NodeScore): string {
+/** How a raw input became the node's score, when that is more than the number itself. */
+function givenAs(info: NodeInfo, node: NodeScore): string {
+  const raw = node.input;
+  if (raw === undefined) return "given";
+  const input = info.input;
+  const shown = typeof raw === "string" ? raw.trim() : String(raw);
+  if (!input || node.status !== "scored" || input.observations) return "given";
+  switch (input.type) {
+    case "count":
+      return `given ${shown} of ${input.max}`;
+    case "ordinal":
+      return `given "${shown}"`;
+    case "linear":
+      return `given ${shown}, goalposts ${input.low}–${input.high}${input.direction === "descending" ? " descending" : ""}`;
+    default:
+      return "given";
+  }
+}
+
+function describe(info: NodeInfo, node: NodeScore): string {
   switch (node.source) {
-    case "input":
-      return node.computed !== undefined ? `given (subtree gives ${node.computed === null ? "no value" : node.computed})` : "given";
+    case "input": {
+      const given = givenAs(info, node);
+      return node.computed !== undefined ? `${given}; subtree gives ${node.computed === null ? "no value" : node.computed}` : given;
+    }
     case "observations": {
       const o = node.observations!;
       return `mean of ${o.n} observation${o.n === 1 ? "" : "s"}${o.missing ? `, ${o.missing} missing` : ""}${o.notApplicable ? `, ${o.notApplicable} NA` : ""}`;
@@ -51,7 +72,7 @@ export function formatExplanation(rubric: CompiledRubric, score: BodyScore, opti
   const walk = (i: number, prefix: string, childPrefix: string, edge: string) => {
     const info = rubric.nodes[i]!;
     const node = score.nodes[i]!;
-    const how = describe(node);
+    const how = describe(info, node);
     lines.push(`${prefix}${info.code}  ${info.label[lang]} = ${show(node.value, node.status, decimals)}${edge}${how ? ` (${how})` : ""}`);
     const contributions = node.contributions ?? [];
     contributions.forEach((c, k) => {

@@ -57,6 +57,8 @@ export interface NodeScore {
   readonly status: NodeStatus;
   readonly value: number | null;
   readonly source: NodeSource;
+  /** When the node was given directly: the raw input as given (e.g. a count `2`, a level name). */
+  readonly input?: number | string;
   /** When the node was given directly: the value its subtree or observations computed. */
   readonly computed?: number | null;
   /** For a node fed by observations: how many were scored, missing or not applicable. */
@@ -187,7 +189,12 @@ export function scoreBody(rubric: CompiledRubric, input: BodyInput, weights?: Fl
   resetFrame(frame);
   const issues = loadBodyInput(rubric, frame, input);
   evaluateFrame(rubric, frame, weights);
-  return frameToBodyScore(rubric, frame, input, issues, weights ?? rubric.weights);
+  const raw = new Map<number, number | string>();
+  for (const [key, value] of Object.entries(input.values ?? {})) {
+    const node = rubric.index.get(key);
+    if (node !== undefined && frame.inKind[node] !== 0 && (typeof value === "number" || typeof value === "string")) raw.set(node, value);
+  }
+  return frameToBodyScore(rubric, frame, input, issues, weights ?? rubric.weights, raw);
 }
 
 /**
@@ -197,6 +204,7 @@ export function scoreBody(rubric: CompiledRubric, input: BodyInput, weights?: Fl
  * @param input - the body's identity (id, fields)
  * @param issues - input issues to carry
  * @param weights - the weights used
+ * @param raw - the raw inputs of the nodes given directly, by node position (shown in explanations)
  * @returns the body's result
  */
 export function frameToBodyScore(
@@ -205,6 +213,7 @@ export function frameToBodyScore(
   input: Pick<BodyInput, "id" | "fields">,
   issues: readonly Issue[],
   weights: Float64Array = rubric.weights,
+  raw: ReadonlyMap<number, number | string> = new Map(),
 ): BodyScore {
   const { value, status, source, computed, computedStatus, flags, gatedBy, err } = frame;
   const valueOf = (i: number) => (status[i] === STATUS_SCORED ? value[i]! : null);
@@ -255,6 +264,7 @@ export function frameToBodyScore(
       status: statusName(status[i]!),
       value: valueOf(i),
       source: SOURCE_NAMES[source[i]!] ?? "none",
+      ...(source[i] === SOURCE_INPUT && raw.has(i) ? { input: raw.get(i)! } : {}),
       ...(source[i] === SOURCE_INPUT && computedStatus[i] !== 0
         ? { computed: computedStatus[i] === STATUS_SCORED ? computed[i]! : null }
         : {}),

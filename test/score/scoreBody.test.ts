@@ -296,3 +296,24 @@ describe("scoreBody views", () => {
     expect(statusOf(r, scoreBody(r, {}), "gobierno")).toBe("missing");
   });
 });
+
+describe("formatExplanation", () => {
+  it("shows how a raw input became a score: counts, levels, goalposts", () => {
+    const r = parseRubric(
+      rubricDoc([
+        node("root", [["c", 0.4], ["o", 0.3], ["l", 0.3]]),
+        leaf("c", { type: "count", max: 3 }),
+        leaf("o", { type: "ordinal", levels: [{ value: "no", score: 0 }, { value: "sí", score: 1 }] }),
+        leaf("l", { type: "linear", low: 10, high: 30, direction: "descending" }),
+      ]),
+    );
+    const s = scoreBody(r, { values: { c: "2", o: "sí", l: 15 } });
+    expect(s.nodes.map((n) => n.input)).toEqual([undefined, "2", "sí", 15]);
+    expect(formatExplanation(r, s).split("\n")).toEqual([
+      "root  root = 0.7917 (from children)",
+      "├─ c  c = 0.6667  [w 0.4, share 0.4000 → 0.2667] (given 2 of 3)",
+      '├─ o  o = 1.0000  [w 0.3, share 0.3000 → 0.3000] (given "sí")',
+      "└─ l  l = 0.7500  [w 0.3, share 0.3000 → 0.2250] (given 15, goalposts 10–30 descending)",
+    ]);
+  });
+});
