@@ -13,6 +13,7 @@ export { loadEdition, loadEditionDocument, loadCrosswalk, EDITIONS, type Edition
 
 export {
   readValue,
+  readScore,
   readIssue,
   createReadSlot,
   expectedInput,

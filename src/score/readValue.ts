@@ -2,7 +2,6 @@ import {
   LEAF_BINARY,
   LEAF_COUNT,
   LEAF_LINEAR,
-  LEAF_NONE,
   LEAF_ORDINAL,
   LEAF_SCORE,
   type CompiledRubric,
@@ -54,10 +53,19 @@ let parsedDecimals = 0;
  * Parses a decimal number written in plain notation (`0.5054`, `-3`, `.5`, `1e-3`), recording its
  * number of decimals in `parsedDecimals`. Returns NaN for anything else (hex, `Infinity`, commas).
  * Short inputs take an exact integer fast path: digits / 10^decimals is correctly rounded, so it
- * equals `Number(s)`.
+ * equals `Number(s)`; other short forms are checked by a regex.
  */
 function parseDecimal(s: string): number {
   const n = s.length;
+  // Long texts (full-precision scores such as 0.5391608333333334) are parsed natively: `Number`
+  // accepts no other form than decimals but for `0x`/`0b`/`0o` literals, refused here.
+  if (n > 16) {
+    const c1 = s.charCodeAt(1) | 32;
+    if (s.charCodeAt(0) === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) return Number.NaN;
+    const x = Number(s);
+    if (!Number.isNaN(x)) parsedDecimals = decimalsIn(s);
+    return x;
+  }
   let i = 0;
   let neg = false;
   let c = s.charCodeAt(0);
@@ -84,23 +92,93 @@ function parseDecimal(s: string): number {
     return neg ? -v : v;
   }
   if (!STRICT_NUMBER.test(s)) return Number.NaN;
-  const e = s.search(/[eE]/);
-  const dot = s.indexOf(".");
-  const fraction = dot < 0 ? 0 : (e < 0 ? s.length : e) - dot - 1;
-  parsedDecimals = fraction - (e < 0 ? 0 : Number(s.slice(e + 1)));
+  parsedDecimals = decimalsIn(s);
   return Number(s);
 }
 
-function decimalsOf(x: number): number {
-  const s = String(x);
-  const e = s.indexOf("e");
+/** Decimals a plain or exponent-form decimal text carries: "0.50" → 2, "5e-3" → 3, "12" → 0. */
+function decimalsIn(s: string): number {
+  let e = s.indexOf("e");
+  if (e < 0) e = s.indexOf("E");
   const dot = s.indexOf(".");
   const fraction = dot < 0 ? 0 : (e < 0 ? s.length : e) - dot - 1;
-  return fraction - (e < 0 ? 0 : Number(s.slice(e + 1)));
+  return e < 0 ? fraction : fraction - Number(s.slice(e + 1));
+}
+
+function decimalsOf(x: number): number {
+  return decimalsIn(String(x));
 }
 
 function halfUnit(decimals: number): number {
   return decimals <= 0 ? 0.5 : decimals >= POW10.length ? 0 : 0.5 / POW10[decimals]!;
+}
+
+/** `readRaw` found a number: it is in `parsedValue`, its decimals in `parsedDecimals`. */
+const PARSED = -1;
+let parsedValue = 0;
+
+/**
+ * The step every reading shares: absent (empty, null, undefined), a not-applicable token, an
+ * ordinal level (when `levels` is given), or a number (`PARSED`). Writes absent / NA / levels
+ * into `slot`; leaves numbers to the caller's scale.
+ */
+function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, number> | undefined): number {
+  slot.kind = VALUE_ABSENT;
+  slot.value = 0;
+  slot.err = 0;
+  if (raw === null || raw === undefined) return READ_OK;
+  if (typeof raw === "number") {
+    if (!Number.isFinite(raw)) return Number.isNaN(raw) ? READ_NOT_A_NUMBER : READ_NOT_FINITE;
+    parsedValue = raw;
+    parsedDecimals = decimalsOf(raw);
+    return PARSED;
+  }
+  if (typeof raw !== "string") return READ_NOT_A_NUMBER;
+  let s = raw;
+  if (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) s = s.trim();
+  if (s.length === 0) return READ_OK;
+  if (levels) {
+    const score = levels.get(s);
+    if (score !== undefined) {
+      slot.kind = VALUE_PRESENT;
+      slot.value = score;
+      return READ_OK;
+    }
+  }
+  const x = parseDecimal(s);
+  if (Number.isNaN(x)) {
+    if (NA_SET.has(s.toUpperCase())) {
+      slot.kind = VALUE_NOT_APPLICABLE;
+      return READ_OK;
+    }
+    return levels ? READ_UNKNOWN_LEVEL : READ_NOT_A_NUMBER;
+  }
+  if (!Number.isFinite(x)) return READ_NOT_FINITE;
+  parsedValue = x;
+  return PARSED;
+}
+
+/** A score in [0, 1] as given, with the precision of its decimals. */
+function setScore(slot: ReadSlot, x: number, decimals: number): number {
+  if (!(x >= 0 && x <= 1)) return READ_OUT_OF_RANGE;
+  slot.kind = VALUE_PRESENT;
+  slot.value = x;
+  slot.err = halfUnit(decimals);
+  return READ_OK;
+}
+
+/**
+ * Reads a raw score in [0, 1] with no rubric at hand (e.g. a cell of a scores file): the same
+ * tokens and number rules as `readValue` for a node given directly.
+ * @param raw - the raw value: a string from a file, a number, or null/undefined
+ * @param slot - receives kind, value and precision
+ * @returns `READ_OK` or an error code (`READ_NOT_A_NUMBER`, `READ_NOT_FINITE`, `READ_OUT_OF_RANGE`)
+ * @example
+ * readScore(" NA ", slot) // => 0, with slot.kind === VALUE_NOT_APPLICABLE
+ */
+export function readScore(raw: unknown, slot: ReadSlot): number {
+  const code = readRaw(raw, slot, undefined);
+  return code === PARSED ? setScore(slot, parsedValue, parsedDecimals) : code;
 }
 
 /**
@@ -120,51 +198,11 @@ function halfUnit(decimals: number): number {
  * @returns `READ_OK` or an error code
  */
 export function readValue(rubric: CompiledRubric, node: number, raw: unknown, slot: ReadSlot, observation = false): number {
-  slot.kind = VALUE_ABSENT;
-  slot.value = 0;
-  slot.err = 0;
-  if (raw === null || raw === undefined) return READ_OK;
   const kind = !observation && rubric.obsSet[node]! >= 0 ? LEAF_SCORE : rubric.leafKind[node]!;
-  let x: number;
-  let decimals: number;
-  if (typeof raw === "number") {
-    if (!Number.isFinite(raw)) return Number.isNaN(raw) ? READ_NOT_A_NUMBER : READ_NOT_FINITE;
-    x = raw;
-    decimals = decimalsOf(raw);
-  } else if (typeof raw === "string") {
-    let s = raw;
-    const first = s.charCodeAt(0);
-    const last = s.charCodeAt(s.length - 1);
-    if (first <= 32 || last <= 32) s = s.trim();
-    if (s.length === 0) return READ_OK;
-    if (kind === LEAF_ORDINAL) {
-      const score = rubric.levels[node]!.get(s);
-      if (score !== undefined) {
-        slot.kind = VALUE_PRESENT;
-        slot.value = score;
-        return READ_OK;
-      }
-    }
-    x = parseDecimal(s);
-    decimals = parsedDecimals;
-    if (Number.isNaN(x)) {
-      if (NA_SET.has(s.toUpperCase())) {
-        slot.kind = VALUE_NOT_APPLICABLE;
-        return READ_OK;
-      }
-      return kind === LEAF_ORDINAL ? READ_UNKNOWN_LEVEL : READ_NOT_A_NUMBER;
-    }
-    if (!Number.isFinite(x)) return READ_NOT_FINITE;
-  } else {
-    return READ_NOT_A_NUMBER;
-  }
+  const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? rubric.levels[node] : undefined);
+  if (code !== PARSED) return code;
+  const x = parsedValue;
   switch (kind) {
-    case LEAF_NONE:
-    case LEAF_SCORE:
-      if (!(x >= 0 && x <= 1)) return READ_OUT_OF_RANGE;
-      slot.value = x;
-      slot.err = halfUnit(decimals);
-      break;
     case LEAF_BINARY:
       if (x !== 0 && x !== 1) return READ_NOT_BINARY;
       slot.value = x;
@@ -181,11 +219,13 @@ export function readValue(rubric: CompiledRubric, node: number, raw: unknown, sl
       const high = rubric.leafB[node]!;
       const t = rubric.leafDescending[node] === 1 ? (high - x) / (high - low) : (x - low) / (high - low);
       slot.value = t < 0 ? 0 : t > 1 ? 1 : t;
-      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(decimals) / (high - low);
+      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(parsedDecimals) / (high - low);
       break;
     }
     case LEAF_ORDINAL:
       return READ_UNKNOWN_LEVEL;
+    default:
+      return setScore(slot, x, parsedDecimals);
   }
   slot.kind = VALUE_PRESENT;
   return READ_OK;

@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { formatExplanation, nodeScore, parseRubric, scoreBody, type BodyScore, type CompiledRubric, type RubricNode } from "../../src/index.js";
+import {
+  createReadSlot,
+  formatExplanation,
+  nodeScore,
+  parseRubric,
+  READ_OK,
+  readScore,
+  scoreBody,
+  VALUE_ABSENT,
+  VALUE_NOT_APPLICABLE,
+  VALUE_PRESENT,
+  type BodyScore,
+  type CompiledRubric,
+  type RubricNode,
+} from "../../src/index.js";
 import { frozen, leaf, node, rubricDoc } from "../helpers.js";
 
 const one = (input: RubricNode["input"], extra: Partial<RubricNode> = {}) =>
@@ -315,5 +329,19 @@ describe("formatExplanation", () => {
       '├─ o  o = 1.0000  [w 0.3, share 0.3000 → 0.3000] (given "sí")',
       "└─ l  l = 0.7500  [w 0.3, share 0.3000 → 0.2250] (given 15, goalposts 10–30 descending)",
     ]);
+  });
+});
+
+describe("readScore", () => {
+  it("reads a score cell with the rules of a node given directly, with no rubric", () => {
+    const slot = createReadSlot();
+    const read = (raw: unknown) => [readScore(raw, slot), slot.kind, slot.value] as const;
+    expect(read("0.5391608333333334")).toEqual([READ_OK, VALUE_PRESENT, 0.5391608333333334]);
+    expect(read(" 0.25 ")).toEqual([READ_OK, VALUE_PRESENT, 0.25]);
+    expect(read("1e-1")).toEqual([READ_OK, VALUE_PRESENT, 0.1]);
+    expect(read("na")).toEqual([READ_OK, VALUE_NOT_APPLICABLE, 0]);
+    expect(read("")).toEqual([READ_OK, VALUE_ABSENT, 0]);
+    expect(read(null)).toEqual([READ_OK, VALUE_ABSENT, 0]);
+    for (const bad of ["0x1", "0b1", "0x00000000000000001", "1.5", "-0.1", "abc", "Infinity", "0,5"]) expect(readScore(bad, slot)).not.toBe(READ_OK);
   });
 });

@@ -1,4 +1,15 @@
-import { Aggregator, NOT_APPLICABLE_TOKENS, STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SCORED, type CompiledRubric } from "../../index.js";
+import {
+  Aggregator,
+  READ_OK,
+  STATUS_MISSING,
+  STATUS_NOT_APPLICABLE,
+  STATUS_SCORED,
+  VALUE_NOT_APPLICABLE,
+  VALUE_PRESENT,
+  createReadSlot,
+  readScore,
+  type CompiledRubric,
+} from "../../index.js";
 import { describeValue } from "../../issue.js";
 import { CsvReader } from "../../io/readCsv.js";
 import { keyColumns, planColumns } from "../columns.js";
@@ -13,7 +24,6 @@ import { Progress, Reporter, wantProgress } from "../report.js";
 import { writeTable } from "../tableOutput.js";
 
 const COMMAND = "ogmetric aggregate";
-const NA = new Set(NOT_APPLICABLE_TOKENS);
 
 /**
  * `ogmetric aggregate SCORES.csv`: group statistics of a scores file, national without --by.
@@ -70,6 +80,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
 
     const aggregator = new Aggregator(codes, { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], order: o.order === "key" ? "key" : "first_seen", source: o.input });
     const values = new Float64Array(codes.length);
+    const slot = createReadSlot();
     const status = new Uint8Array(codes.length);
     const { valueCols, valueNodes } = plan;
     const ncols = header.length;
@@ -111,19 +122,14 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
         for (let k = 0; k < valueCols.length; k++) {
           const col = valueCols[k]!;
           const j = valueNodes[k]!;
-          let cell = row[col]!;
-          if (cell.length > 0 && (cell.charCodeAt(0) <= 32 || cell.charCodeAt(cell.length - 1) <= 32)) cell = cell.trim();
-          if (cell.length === 0) continue;
-          const x = Number(cell);
-          const second = cell.charCodeAt(1) | 32;
-          if (x >= 0 && x <= 1 && second !== 120 && second !== 111 && second !== 98) {
-            values[j] = x;
-            status[j] = STATUS_SCORED;
-          } else if (NA.has(cell.toUpperCase())) {
-            status[j] = STATUS_NOT_APPLICABLE;
-          } else {
+          if (readScore(row[col], slot) !== READ_OK) {
             reasons = `${reasons === undefined ? "" : `${reasons}; `}column ${JSON.stringify(header[col])}: expected a score from 0 to 1, NA or an empty cell, found ${describeValue(row[col])}`;
             if (badCol < 0) badCol = col;
+          } else if (slot.kind === VALUE_PRESENT) {
+            values[j] = slot.value;
+            status[j] = STATUS_SCORED;
+          } else if (slot.kind === VALUE_NOT_APPLICABLE) {
+            status[j] = STATUS_NOT_APPLICABLE;
           }
         }
         if (reasons !== undefined) {
