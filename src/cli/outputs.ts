@@ -36,7 +36,7 @@ export function checkOutputs(command: string, inputs: readonly string[], outputs
  * Opens an output: a temporary file beside `path` (renamed into place by `commit`), or stdout.
  * @throws CliError when the temporary file cannot be created
  */
-export function openOutput(path: string | undefined, stdout: NodeJS.WritableStream): Output {
+function openOutput(path: string | undefined, stdout: NodeJS.WritableStream): Output {
   if (path === undefined) {
     const sink = new StreamSink(stdout as never);
     return { sink, commit: () => sink.flush(), abort: () => undefined };
@@ -53,4 +53,29 @@ export function openOutput(path: string | undefined, stdout: NodeJS.WritableStre
     commit: async () => file.commit(),
     abort: () => file.abort(),
   };
+}
+
+/**
+ * The outputs of one run (the results and the rejects file): opened as the run needs them, then
+ * committed together on success or all dropped on failure, so no half-written file is left.
+ */
+export class RunOutputs {
+  readonly #opened: Output[] = [];
+
+  /** Opens an output (see `openOutput`) that `commit` and `abort` will take care of. */
+  open(path: string | undefined, stdout: NodeJS.WritableStream): Output {
+    const out = openOutput(path, stdout);
+    this.#opened.push(out);
+    return out;
+  }
+
+  /** Makes every output final, in the order opened. */
+  async commit(): Promise<void> {
+    for (const out of this.#opened) await out.commit();
+  }
+
+  /** Drops every output not yet committed. */
+  abort(): void {
+    for (const out of this.#opened) out.abort();
+  }
 }

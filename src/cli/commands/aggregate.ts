@@ -18,7 +18,7 @@ import { detach } from "../idLog.js";
 import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
 import type { AggregateOptions } from "../options.js";
-import { checkOutputs, openOutput, type Output } from "../outputs.js";
+import { checkOutputs, RunOutputs } from "../outputs.js";
 import { RejectLog, recordText, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
 import { writeTable } from "../tableOutput.js";
@@ -41,8 +41,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
   ]);
   const reporter = new Reporter(io.stderr);
   const csv = await CsvReader.open(o.input, { encoding: o.encoding, delimiter: o.delimiter, name: o.input });
-  let out: Output | undefined;
-  let rejectsOut: Output | undefined;
+  const outputs = new RunOutputs();
   try {
     const header = csv.header;
     const rubricCol = header.indexOf("rubric");
@@ -74,9 +73,8 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     });
     if (plan.valueCols.length === 0) throw new CliError(`${at(o.input, 1)}no node columns to aggregate`);
     keyColumns(plan, o.by); // refuses a --by key with no column
-    out = openOutput(o.out, io.stdout);
-    rejectsOut = o.rejects === undefined ? undefined : openOutput(o.rejects, io.stdout);
-    const rejects = new RejectLog(rejectsOut?.sink, o.raw, reporter);
+    const out = outputs.open(o.out, io.stdout);
+    const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
 
     const aggregator = new Aggregator(codes, { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], order: o.order === "key" ? "key" : "first_seen", source: o.input });
     const values = new Float64Array(codes.length);
@@ -148,12 +146,10 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
 
     writeTable(aggregator.result(), out.sink, o, reporter);
     reportRejects(reporter, rejects, o.rejects, `${bodies} aggregated`);
-    await out.commit();
-    await rejectsOut?.commit();
+    await outputs.commit();
     return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
   } catch (e) {
-    out?.abort();
-    rejectsOut?.abort();
+    outputs.abort();
     throw e;
   } finally {
     csv.close();

@@ -26,7 +26,7 @@ import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
 import { ObservationStore, rejectUnknownBodies } from "../observations.js";
 import type { ScoreOptions } from "../options.js";
-import { checkOutputs, openOutput, type Output } from "../outputs.js";
+import { checkOutputs, RunOutputs, type Output } from "../outputs.js";
 import { RejectLog, cellReason, recordText, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
 import { writeTable } from "../tableOutput.js";
@@ -62,8 +62,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
 
   // The header first: a missing id column should not wait for the observation files.
   const csv = await CsvReader.open(o.input, { ...csvOptions, name: o.input });
-  let out: Output | undefined;
-  let rejectsOut: Output | undefined;
+  const outputs = new RunOutputs();
   try {
     const plan = planColumns(o.input, csv.header, {
       command: COMMAND,
@@ -73,9 +72,8 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
       reserved: ["rubric"],
     });
     keyColumns(plan, o.by); // refuses a --by key with no column
-    out = openOutput(o.out, io.stdout);
-    rejectsOut = o.rejects === undefined ? undefined : openOutput(o.rejects, io.stdout);
-    const rejects = new RejectLog(rejectsOut?.sink, o.raw, reporter);
+    const out = outputs.open(o.out, io.stdout);
+    const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
 
     let store: ObservationStore | undefined;
     if (o.observations.length > 0) {
@@ -112,12 +110,10 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
         `${pass.inconsistent} bod${pass.inconsistent === 1 ? "y has" : "ies have"} a node given directly that disagrees with its subtree beyond the inputs' precision${pass.inconsistent > reporter.limit ? ` (first ${reporter.limit} shown)` : ""}; the given values were used`,
       );
     }
-    await out.commit();
-    await rejectsOut?.commit();
+    await outputs.commit();
     return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
   } catch (e) {
-    out?.abort();
-    rejectsOut?.abort();
+    outputs.abort();
     throw e;
   } finally {
     csv.close();
