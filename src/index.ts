@@ -28,6 +28,7 @@ export {
   createFrame,
   resetFrame,
   evaluateFrame,
+  giveInput,
   STATUS_SCORED,
   STATUS_NOT_APPLICABLE,
   STATUS_MISSING,

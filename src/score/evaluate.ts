@@ -8,7 +8,7 @@ import {
   RULE_MINIMUM,
   type CompiledRubric,
 } from "../rubric/compileRubric.js";
-import { VALUE_NOT_APPLICABLE, VALUE_PRESENT } from "./readValue.js";
+import { VALUE_ABSENT, VALUE_NOT_APPLICABLE, VALUE_PRESENT, type ReadSlot } from "./readValue.js";
 
 /** Node status codes in a frame (0 means not evaluated yet). */
 export const STATUS_SCORED = 1;
@@ -104,6 +104,20 @@ export function resetFrame(frame: ScoreFrame): void {
   frame.obsMissing.fill(0);
   frame.obsNotApplicable.fill(0);
   frame.setCount.fill(0);
+}
+
+/**
+ * Gives a node its value directly, as `readValue` read it (absent leaves the node to its subtree,
+ * its observations or its policy).
+ * @param frame - the body's frame
+ * @param node - node position
+ * @param slot - what `readValue` wrote
+ */
+export function giveInput(frame: ScoreFrame, node: number, slot: ReadSlot): void {
+  if (slot.kind === VALUE_ABSENT) return;
+  frame.inKind[node] = slot.kind;
+  frame.inValue[node] = slot.value;
+  frame.inErr[node] = slot.err;
 }
 
 /** Status a policy gives a node that would be missing (or has no observation). */

@@ -4,6 +4,7 @@ import {
   createFrame,
   evaluateFrame,
   FLAG_INCONSISTENT,
+  giveInput,
   resetFrame,
   SOURCE_GATE,
   SOURCE_INPUT,
@@ -120,9 +121,7 @@ export function loadBodyInput(rubric: CompiledRubric, frame: ScoreFrame, input: 
       issues.push({ code: "duplicate_input", path: key, message: `"${rubric.nodes[node]!.code}" is given twice (by code and alias)` });
       continue;
     }
-    frame.inKind[node] = slot.kind;
-    frame.inValue[node] = slot.value;
-    frame.inErr[node] = slot.err;
+    giveInput(frame, node, slot);
   }
   const sets = new Map(rubric.observationSets.map((s, i) => [s.id, i] as const));
   for (const [setId, rows] of Object.entries(input.observations ?? {})) {

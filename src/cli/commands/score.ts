@@ -4,7 +4,7 @@ import {
   READ_OK,
   STATUS_NOT_APPLICABLE,
   STATUS_SCORED,
-  VALUE_ABSENT,
+  giveInput,
   createFrame,
   createReadSlot,
   evaluateFrame,
@@ -145,7 +145,7 @@ async function scorePass(
   const nValues = valueCols.length;
   const size = rubric.size;
   const frame = createFrame(rubric);
-  const { inKind, inValue, inErr, value, status, flags } = frame;
+  const { value, status, flags } = frame;
   const slot = createReadSlot();
   const ids = new IdLog();
   const delimiter = csv.delimiter;
@@ -226,11 +226,7 @@ async function scorePass(
           }
           continue;
         }
-        if (slot.kind !== VALUE_ABSENT) {
-          inKind[node] = slot.kind;
-          inValue[node] = slot.value;
-          inErr[node] = slot.err;
-        }
+        giveInput(frame, node, slot);
       }
       if (reasons !== undefined) {
         rejects.add(file, rowNo, badCol + 1, header[badCol]!, badCode, reasons, recordText(row, delimiter));
