@@ -273,11 +273,9 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
   let k = 0;
   for (let i = mainSize - 1; i >= 0; i--) evalOrder[k++] = i;
   // Views: reverse pre-order within each view, views in order, all after the main tree.
-  let start = mainSize;
-  const views = (doc.views ?? []).map((v) => {
+  const views = (doc.views ?? []).map((v, vi) => {
     const positions: number[] = [];
-    for (let i = start; i < size && order[i]!.view === (doc.views ?? []).indexOf(v); i++) positions.push(i);
-    start += positions.length;
+    for (let i = mainSize; i < size; i++) if (order[i]!.view === vi) positions.push(i);
     for (let j = positions.length - 1; j >= 0; j--) evalOrder[k++] = positions[j]!;
     return Object.freeze({ id: v.id, label: v.label, nodes: Int32Array.from(positions) });
   });
