@@ -100,20 +100,21 @@ export function statusName(code: number): NodeStatus {
  * @param rubric - compiled rubric
  * @param frame - frame to fill
  * @param input - the body's values and observations
+ * @param raw - when given, receives the raw value of each node given directly (for explanations)
  * @returns the issues, empty when every input was read
  */
-export function loadBodyInput(rubric: CompiledRubric, frame: ScoreFrame, input: BodyInput): Issue[] {
+export function loadBodyInput(rubric: CompiledRubric, frame: ScoreFrame, input: BodyInput, raw?: Map<number, number | string>): Issue[] {
   const issues: Issue[] = [];
   const slot = createReadSlot();
-  for (const [key, raw] of Object.entries(input.values ?? {})) {
+  for (const [key, value] of Object.entries(input.values ?? {})) {
     const node = rubric.index.get(key);
     if (node === undefined) {
       issues.push({ code: "unknown_input", path: key, message: `"${key}" is not a node code or alias of ${rubric.id}`, received: key });
       continue;
     }
-    const code = readValue(rubric, node, raw, slot);
+    const code = readValue(rubric, node, value, slot);
     if (code !== READ_OK) {
-      issues.push(readIssue(rubric, node, raw, code));
+      issues.push(readIssue(rubric, node, value, code));
       continue;
     }
     if (slot.kind === 0) continue;
@@ -122,6 +123,7 @@ export function loadBodyInput(rubric: CompiledRubric, frame: ScoreFrame, input: 
       continue;
     }
     giveInput(frame, node, slot);
+    if (raw && (typeof value === "number" || typeof value === "string")) raw.set(node, value);
   }
   const sets = new Map(rubric.observationSets.map((s, i) => [s.id, i] as const));
   for (const [setId, rows] of Object.entries(input.observations ?? {})) {
@@ -134,16 +136,16 @@ export function loadBodyInput(rubric: CompiledRubric, frame: ScoreFrame, input: 
     frame.setCount[set] = rows.length;
     rows.forEach((row, r) => {
       const seen = new Set<number>();
-      for (const [key, raw] of Object.entries(row)) {
+      for (const [key, value] of Object.entries(row)) {
         const node = rubric.index.get(key);
         if (node === undefined || rubric.obsSet[node] !== set) {
           issues.push({ code: "unknown_observation_input", path: `${setId}[${r}].${key}`, message: `"${key}" is not a leaf fed by observation set "${setId}"`, received: key });
           continue;
         }
         seen.add(node);
-        const code = readValue(rubric, node, raw, slot, true);
+        const code = readValue(rubric, node, value, slot, true);
         if (code !== READ_OK) {
-          issues.push({ ...readIssue(rubric, node, raw, code, true), path: `${setId}[${r}].${key}` });
+          issues.push({ ...readIssue(rubric, node, value, code, true), path: `${setId}[${r}].${key}` });
           frame.obsMissing[node]!++;
         } else addObservation(frame, node, slot.kind, slot.value);
       }
@@ -186,13 +188,9 @@ export function addObservation(frame: ScoreFrame, node: number, kind: number, va
 export function scoreBody(rubric: CompiledRubric, input: BodyInput, weights?: Float64Array): BodyScore {
   const frame = createFrame(rubric);
   resetFrame(frame);
-  const issues = loadBodyInput(rubric, frame, input);
-  evaluateFrame(rubric, frame, weights);
   const raw = new Map<number, number | string>();
-  for (const [key, value] of Object.entries(input.values ?? {})) {
-    const node = rubric.index.get(key);
-    if (node !== undefined && frame.inKind[node] !== 0 && (typeof value === "number" || typeof value === "string")) raw.set(node, value);
-  }
+  const issues = loadBodyInput(rubric, frame, input, raw);
+  evaluateFrame(rubric, frame, weights);
   return frameToBodyScore(rubric, frame, input, issues, weights ?? rubric.weights, raw);
 }
 

@@ -190,6 +190,8 @@ describe("scoreBody combines children", () => {
     const r = parseRubric(doc);
     const s = scoreBody(r, { values: { a: 0.1, A: 0.2, zz: 1, ["__proto__"]: 1 } });
     expect(s.issues.map((i) => i.code).sort()).toEqual(["duplicate_input", "unknown_input", "unknown_input"]);
+    // The value used is the first one given, and the explanation shows that one.
+    expect(s.nodes[1]).toMatchObject({ value: 0.1, input: 0.1 });
   });
 });
 
