@@ -284,19 +284,20 @@ export class Aggregator {
           const n = g.n[j]!;
           const w = g.wsum[j]!;
           const scored = n > 0 && w > 0;
-          const sorted = g.values ? Float64Array.from(g.values[j]!).sort() : undefined;
+          // Sorted once per node (typed-array sort is numeric), shared by the median and quantiles.
+          const sorted = g.values ? Array.from(Float64Array.from(g.values[j]!).sort()) : undefined;
           return {
             code,
             n,
             notApplicable: g.na[j]!,
             missing: g.missing[j]!,
             mean: scored ? (g.sum[j]! + g.comp[j]!) / w : null,
-            ...(want.has("median") ? { median: n > 0 ? quantileSorted(Array.from(sorted!), 0.5) : null } : {}),
+            ...(want.has("median") ? { median: n > 0 ? quantileSorted(sorted!, 0.5) : null } : {}),
             ...(want.has("sd") ? { sd: n > 1 && w > 0 ? Math.sqrt(Math.max(0, g.m2[j]!) / (this.#weightField === undefined ? n - 1 : w)) : null } : {}),
             ...(want.has("min") ? { min: n > 0 ? g.min[j]! : null } : {}),
             ...(want.has("max") ? { max: n > 0 ? g.max[j]! : null } : {}),
             ...(this.#quantiles.length > 0
-              ? { quantiles: this.#quantiles.map((q) => (n > 0 ? quantileSorted(Array.from(sorted!), q) : null)) }
+              ? { quantiles: this.#quantiles.map((q) => (n > 0 ? quantileSorted(sorted!, q) : null)) }
               : {}),
           };
         }),
