@@ -27,14 +27,10 @@ import {
   loadEdition,
   createFrame,
   resetFrame,
-  readValue,
-  createReadSlot,
+  loadBodyInput,
   evaluateFrame,
   scoreBody,
-  READ_OK,
   STATUS_SCORED,
-  VALUE_PRESENT,
-  VALUE_NOT_APPLICABLE,
 } from "../dist/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -61,57 +57,33 @@ function parseArgs(argv) {
 const readCsv = (file) => Papa.parse(readFileSync(join(root, "fixtures", file), "utf8"), { header: true, skipEmptyLines: true }).data;
 
 /**
- * Reads the sample bodies of an edition into one filled frame each, and keeps each body's raw
- * input for the check against `scoreBody`.
+ * Reads the sample bodies of an edition into one filled frame each (through the core's
+ * `loadBodyInput`), and keeps each body's input for the check against `scoreBody`.
  */
 function loadBodies(rubric, edition) {
-  const slot = createReadSlot();
-  const read = (node, raw, id, observation) => {
-    const code = readValue(rubric, node, raw, slot, observation);
-    if (code !== READ_OK) throw new Error(`weights.mjs: cannot read ${JSON.stringify(raw)} for ${rubric.nodes[node].code} of ${id}`);
-    return slot;
-  };
-  const byId = new Map();
+  const inputs = new Map();
   for (const row of readCsv(`mga${edition}-sample.csv`)) {
-    const frame = createFrame(rubric);
-    resetFrame(frame);
-    const values = {};
-    for (const [key, raw] of Object.entries(row)) {
-      if (IDENTITY.has(key)) continue;
-      const node = rubric.index.get(key);
-      if (node === undefined) throw new Error(`weights.mjs: unknown column "${key}"`);
-      const { kind, value, err } = read(node, raw, row.id, false);
-      frame.inKind[node] = kind;
-      frame.inValue[node] = value;
-      frame.inErr[node] = err;
-      values[key] = raw;
-    }
-    byId.set(row.id, { frame, input: { id: row.id, values, observations: {} } });
+    const values = Object.fromEntries(Object.entries(row).filter(([key]) => !IDENTITY.has(key)));
+    inputs.set(row.id, { id: row.id, values, observations: {} });
   }
   // Observation files: 2017 has the citizen requests; 2019 also the request records.
   const files = { citizen_requests: `mga${edition}-sample-requests.csv`, request_records: `mga${edition}-sample-records.csv` };
-  rubric.observationSets.forEach((set, s) => {
+  for (const set of rubric.observationSets) {
     for (const row of readCsv(files[set.id])) {
-      const body = byId.get(row.id);
-      if (!body) throw new Error(`weights.mjs: observation for unknown body ${row.id}`);
-      const { frame, input } = body;
-      frame.setCount[s]++;
-      const observation = {};
-      for (const leaf of set.leaves) {
-        const code = rubric.nodes[leaf].code;
-        observation[code] = row[code];
-        const { kind, value } = read(leaf, row[code], row.id, true);
-        if (kind === VALUE_PRESENT) {
-          frame.obsSum[leaf] += value;
-          frame.obsN[leaf]++;
-        } else if (kind === VALUE_NOT_APPLICABLE) frame.obsNotApplicable[leaf]++;
-        else frame.obsMissing[leaf]++;
-      }
+      const input = inputs.get(row.id);
+      if (!input) throw new Error(`weights.mjs: observation for unknown body ${row.id}`);
+      const observation = Object.fromEntries([...set.leaves].map((leaf) => [rubric.nodes[leaf].code, row[rubric.nodes[leaf].code]]));
       (input.observations[set.id] ??= []).push(observation);
     }
+  }
+  const frames = [...inputs.values()].map((input) => {
+    const frame = createFrame(rubric);
+    resetFrame(frame);
+    const issues = loadBodyInput(rubric, frame, input);
+    if (issues.length > 0) throw new Error(`weights.mjs: body ${input.id}: ${issues[0].message}`);
+    return frame;
   });
-  const bodies = [...byId.values()];
-  return { frames: bodies.map((b) => b.frame), inputs: bodies.map((b) => b.input) };
+  return { frames, inputs: [...inputs.values()] };
 }
 
 /** A pool of weight vectors: per parent node, Dirichlet(1, ..., 1) over its child edges. */
