@@ -161,23 +161,13 @@ export class ObservationStore {
     }
     const L = this.leaves.length;
     const S = rubric.observationSets.length;
-    const ncols = csv.header.length;
     const slot = createReadSlot();
     for await (const batch of csv) {
       const { rows, firstRow, problems } = batch;
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r]!;
         const rowNo = firstRow + r;
-        const problem = problems?.get(r);
-        if (problem) {
-          rejects.addProblem(file, rowNo, problem, csv.header, row, csv.delimiter);
-          continue;
-        }
-        if (row.length !== ncols) {
-          if (row.length === 1 && row[0] === "") continue;
-          rejects.add(file, rowNo, undefined, "", "column_count", `expected ${ncols} columns, found ${row.length}`, recordText(row, csv.delimiter));
-          continue;
-        }
+        if (!rejects.screen(file, rowNo, row, problems?.get(r), csv.header, csv.delimiter)) continue;
         const id = row[plan.idCol]!;
         if (id.trim() === "") {
           rejects.add(file, rowNo, plan.idCol + 1, csv.header[plan.idCol]!, "missing_id", "the id is empty: the observation names no body", recordText(row, csv.delimiter));

@@ -67,17 +67,28 @@ export class RejectLog {
   }
 
   /**
-   * Records a row the CSV reader could not read whole (a field or row too large, broken quotes).
+   * Screens a row before it is used: rejects a row the CSV reader could not read whole (a field
+   * or row too large, broken quotes) or whose field count differs from the header's, and skips
+   * blank lines.
    * @param file - the file it came from
    * @param row - its row number
-   * @param problem - what the reader found
-   * @param header - the file's header, to name the column
    * @param fields - the row's fields as read
+   * @param problem - what the reader found wrong with it, if anything
+   * @param header - the file's header
    * @param delimiter - the file's delimiter, to give the record back as it was
+   * @returns true when the row can be used
    */
-  addProblem(file: string, row: number, problem: CsvRowProblem, header: readonly string[], fields: readonly string[], delimiter: string): void {
-    const name = problem.column ? (header[problem.column - 1] ?? "") : "";
-    this.add(file, row, problem.column, name, problem.code, problem.message, problem.text ?? recordText(fields, delimiter));
+  screen(file: string, row: number, fields: readonly string[], problem: CsvRowProblem | undefined, header: readonly string[], delimiter: string): boolean {
+    if (problem) {
+      const name = problem.column ? (header[problem.column - 1] ?? "") : "";
+      this.add(file, row, problem.column, name, problem.code, problem.message, problem.text ?? recordText(fields, delimiter));
+      return false;
+    }
+    if (fields.length === header.length) return true;
+    if (fields.length !== 1 || fields[0] !== "") {
+      this.add(file, row, undefined, "", "column_count", `expected ${header.length} columns, found ${fields.length}`, recordText(fields, delimiter));
+    }
+    return false;
   }
 
   async flush(): Promise<void> {

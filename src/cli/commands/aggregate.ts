@@ -81,7 +81,6 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     const slot = createReadSlot();
     const status = new Uint8Array(codes.length);
     const { valueCols, valueNodes } = plan;
-    const ncols = header.length;
     let tag = rubric ? scoresTag(rubric) : undefined;
     let current: readonly string[] = [];
     const field = (name: string): string | undefined => {
@@ -97,16 +96,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r]!;
         const rowNo = firstRow + r;
-        const p = problems?.get(r);
-        if (p) {
-          rejects.addProblem(o.input, rowNo, p, header, row, csv.delimiter);
-          continue;
-        }
-        if (row.length !== ncols) {
-          if (row.length === 1 && row[0] === "") continue;
-          rejects.add(o.input, rowNo, undefined, "", "column_count", `expected ${ncols} columns, found ${row.length}`, recordText(row, csv.delimiter));
-          continue;
-        }
+        if (!rejects.screen(o.input, rowNo, row, problems?.get(r), header, csv.delimiter)) continue;
         if (rubricCol >= 0) {
           const t = row[rubricCol]!;
           if (tag === undefined) tag = detach(t);

@@ -140,7 +140,6 @@ async function scorePass(
 ): Promise<PassResult> {
   const file = o.input;
   const header = csv.header;
-  const ncols = header.length;
   const { idCol, valueCols, valueNodes } = plan;
   const nValues = valueCols.length;
   const size = rubric.size;
@@ -189,18 +188,7 @@ async function scorePass(
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const rowNo = firstRow + r;
-      if (problems !== undefined) {
-        const p = problems.get(r);
-        if (p) {
-          rejects.addProblem(file, rowNo, p, header, row, delimiter);
-          continue;
-        }
-      }
-      if (row.length !== ncols) {
-        if (row.length === 1 && row[0] === "") continue;
-        rejects.add(file, rowNo, undefined, "", "column_count", `expected ${ncols} columns, found ${row.length}`, recordText(row, delimiter));
-        continue;
-      }
+      if (!rejects.screen(file, rowNo, row, problems?.get(r), header, delimiter)) continue;
       const id = row[idCol]!;
       if (id.length === 0 || ((id.charCodeAt(0) <= 32 || id.charCodeAt(id.length - 1) <= 32) && id.trim() === "")) {
         rejects.add(file, rowNo, idCol + 1, header[idCol]!, "missing_id", "the id is empty", recordText(row, delimiter));
