@@ -1,48 +1,37 @@
 /**
- * ogmetric: the pure core. Rubrics, scoring, aggregation and rounding; no `node:` imports, so it
- * runs unchanged in a browser, a notebook or Node. File and CLI helpers live in `ogmetric/node`.
+ * ogmetric: the front door. What an application needs to score the Open Government Metric: load
+ * and validate rubrics, score and explain bodies, aggregate, round and format, the state catalog,
+ * crosswalks, and their types. Pure: no `node:` imports, so it runs unchanged in a browser, a
+ * notebook or Node. Frames, integer codes and the kernel are behind `ogmetric/engine`; files and
+ * CSV behind `ogmetric/node`.
  */
 export type { Issue } from "./issue.js";
-export { jsonPath } from "./issue.js";
 
-export * from "./rubric/schema.js";
-export { validateRubric } from "./rubric/validateRubric.js";
+export type {
+  Label,
+  LeafInput,
+  MissingPolicy,
+  NotApplicablePolicy,
+  ObservationSet,
+  Provenance,
+  ProvenanceStatus,
+  Reference,
+  RubricDocument,
+  RubricNode,
+  RubricView,
+  Rule,
+  Source,
+} from "./rubric/schema.js";
+export { RUBRIC_SCHEMA_VERSION, CROSSWALK_SCHEMA_VERSION } from "./rubric/formats.js";
 export { parseRubric, safeParseRubric, RubricError, type SafeParseRubricResult } from "./rubric/parseRubric.js";
-export { compileRubric, rubricHash, type CompiledRubric, type NodeInfo, type CompiledChild, type CompiledObservationSet } from "./rubric/compileRubric.js";
+export type { CompiledRubric, NodeInfo, CompiledChild, CompiledObservationSet, CompiledView } from "./rubric/compileRubric.js";
 export { loadEdition, loadEditionDocument, loadCrosswalk, EDITIONS, type Edition } from "./rubric/editions.js";
+export { parseCrosswalk, safeParseCrosswalk, CrosswalkError, type CrosswalkRubric, type CrosswalkRubrics, type SafeParseCrosswalkResult } from "./rubric/crosswalk.js";
+export type { Crosswalk, CrosswalkDocument, CrosswalkMapping, CrosswalkRelation, RubricRef } from "./rubric/crosswalkSchema.js";
 
-export {
-  readValue,
-  readScore,
-  readIssue,
-  createReadSlot,
-  expectedInput,
-  NOT_APPLICABLE_TOKENS,
-  VALUE_ABSENT,
-  VALUE_PRESENT,
-  VALUE_NOT_APPLICABLE,
-  READ_OK,
-  type ReadSlot,
-} from "./score/readValue.js";
-export {
-  createFrame,
-  resetFrame,
-  evaluateFrame,
-  giveInput,
-  STATUS_SCORED,
-  STATUS_NOT_APPLICABLE,
-  STATUS_MISSING,
-  FLAG_INCONSISTENT,
-  type ScoreFrame,
-} from "./score/evaluate.js";
 export {
   scoreBody,
-  loadBodyInput,
-  addObservation,
-  frameToBodyScore,
-  missingInputs,
   nodeScore,
-  statusName,
   type BodyInput,
   type BodyScore,
   type NodeScore,
@@ -50,14 +39,15 @@ export {
   type NodeSource,
   type Contribution,
   type RawValue,
+  type ScoreOptions,
 } from "./score/scoreBody.js";
+export { NOT_APPLICABLE_TOKENS } from "./score/readValue.js";
+export { createWeights, WeightVector } from "./score/weights.js";
 export { formatExplanation, type ExplanationOptions } from "./score/formatExplanation.js";
 
-export { aggregate, Aggregator, STAT_NAMES, type AggregateOptions, type AggregateTable, type GroupStats, type NodeStats, type StatName } from "./aggregate/aggregateBy.js";
+export { aggregate, STAT_NAMES, type AggregateOptions, type AggregateTable, type GroupStats, type NodeStats, type StatName } from "./aggregate/aggregateBy.js";
 export { roundHalfUp, formatFixed } from "./aggregate/round.js";
 
 export { STATES, normalizeState, resolveState, type State, type ResolveStateResult } from "./catalog/states.js";
 
-export { parseCrosswalk, safeParseCrosswalk, checkCrosswalk, CrosswalkError, type CrosswalkRubric, type CrosswalkRubrics, type SafeParseCrosswalkResult } from "./rubric/crosswalk.js";
-export * from "./rubric/crosswalkSchema.js";
 export { compareReferences, type ReferenceCheck } from "./analysis/compareReferences.js";

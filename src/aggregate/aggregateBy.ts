@@ -2,7 +2,7 @@ import { quantileSorted } from "simple-statistics";
 import type { Issue } from "../issue.js";
 import { resolveState } from "../catalog/states.js";
 import type { BodyScore } from "../score/scoreBody.js";
-import { STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../score/evaluate.js";
+import { STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_PENDING, STATUS_SCORED } from "../engine/codes.js";
 
 /** Statistics a group table can carry. `n` and `mean` are always computed. */
 export type StatName = "n" | "mean" | "median" | "sd" | "min" | "max";
@@ -214,7 +214,7 @@ export class Aggregator {
         }
         kept?.[j]!.push(v);
       } else if (s === STATUS_NOT_APPLICABLE) na[j]!++;
-      else if (s === STATUS_MISSING || s === 0) missing[j]!++;
+      else if (s === STATUS_MISSING || s === STATUS_PENDING) missing[j]!++;
     }
     return true;
   }
@@ -316,34 +316,62 @@ function stateSortKey(g: Group): string {
   return g.stateCode === undefined ? "\uffff" : g.stateCode === "FED" ? "99" : g.stateCode;
 }
 
+/** Code of a status name, for the aggregator's status array. */
+const STATUS_CODE: ReadonlyMap<unknown, number> = new Map([
+  ["scored", STATUS_SCORED],
+  ["not_applicable", STATUS_NOT_APPLICABLE],
+  ["missing", STATUS_MISSING],
+]);
+
 /**
  * Groups scored bodies and computes, per group and node: how many were scored, not applicable and
  * missing, the mean over scored bodies (unweighted unless `weight` names a field), and on request
  * median, sd, min, max and quantiles. Grouping by `state` uses canonical state names.
  *
+ * Every score must come from the same rubric (same content hash), so that node `j` means the same
+ * thing in every body; scores of two rubrics are refused, never averaged together.
  * Empty input gives a table with no groups.
  * @param scores - body results from `scoreBody` (each with `fields` for the grouping keys)
  * @param options - grouping and statistics
  * @returns the table
+ * @throws RangeError when the scores come from different rubrics, or a score's nodes do not match its rubric's
  * @example
  * aggregate(scores, { by: ["state"] }).groups[0].key // => ["Ciudad de México"]
  */
 export function aggregate(scores: Iterable<BodyScore>, options: AggregateOptions = {}): AggregateTable {
   let agg: Aggregator | undefined;
+  let codes: readonly string[] = [];
+  let first: BodyScore["rubric"] | undefined;
   let values = new Float64Array(0);
   let status = new Uint8Array(0);
+  let k = 0;
   for (const score of scores) {
-    if (!agg) {
-      agg = new Aggregator(score.nodes.map((n) => n.code), options);
-      values = new Float64Array(score.nodes.length);
-      status = new Uint8Array(score.nodes.length);
+    if (!agg || !first) {
+      first = score.rubric;
+      codes = score.nodes.map((n) => n.code);
+      agg = new Aggregator(codes, options);
+      values = new Float64Array(codes.length);
+      status = new Uint8Array(codes.length);
+    } else if (score.rubric?.hash !== first.hash) {
+      const name = (r: BodyScore["rubric"] | undefined) => (r ? `${r.id}@${r.version} (hash ${String(r.hash).slice(0, 12)})` : "no rubric");
+      throw new RangeError(`aggregate: score ${k}${score.id !== undefined ? ` (${score.id})` : ""} comes from ${name(score.rubric)}, the first from ${name(first)}; aggregate each rubric's scores separately`);
     }
-    score.nodes.forEach((node, j) => {
-      values[j] = node.value ?? 0;
-      status[j] = node.status === "scored" ? STATUS_SCORED : node.status === "not_applicable" ? STATUS_NOT_APPLICABLE : STATUS_MISSING;
-    });
+    const nodes = score.nodes;
+    if (nodes.length !== codes.length) throw new RangeError(`aggregate: score ${k} has ${nodes.length} nodes, the first ${codes.length}, under the same rubric`);
+    for (let j = 0; j < nodes.length; j++) {
+      const node = nodes[j]!;
+      if (node.code !== codes[j]) throw new RangeError(`aggregate: score ${k} has node "${node.code}" where the first has "${codes[j]}", under the same rubric`);
+      const code = STATUS_CODE.get(node.status);
+      if (code === undefined) throw new RangeError(`aggregate: score ${k}, node "${node.code}": unknown status ${JSON.stringify(node.status)}`);
+      if (code === STATUS_SCORED && !(typeof node.value === "number" && Number.isFinite(node.value))) {
+        throw new RangeError(`aggregate: score ${k}, node "${node.code}" is scored but its value is ${String(node.value)}`);
+      }
+      status[j] = code;
+      values[j] = code === STATUS_SCORED ? node.value! : 0;
+    }
     const fields = score.fields;
     agg.add((name) => (fields && Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : undefined), values, status, score.id ?? "");
+    k++;
   }
   return (
     agg?.result() ?? {

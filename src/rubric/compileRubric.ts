@@ -1,5 +1,8 @@
 import { canonicalJson } from "../internal/canonicalJson.js";
+import { deepFreeze } from "../internal/plainData.js";
 import { sha256 } from "../internal/sha256.js";
+import { LEAF, NA_REWEIGHT, NA_ZERO, POLICY, RULE } from "../engine/codes.js";
+import { ReadonlyIndex } from "../internal/readonlyIndex.js";
 import type {
   Label,
   LeafInput,
@@ -13,26 +16,6 @@ import type {
   Source,
 } from "./schema.js";
 
-/** Leaf kinds in the compiled form (0 is an internal node). */
-export const LEAF_NONE = 0;
-export const LEAF_SCORE = 1;
-export const LEAF_BINARY = 2;
-export const LEAF_COUNT = 3;
-export const LEAF_ORDINAL = 4;
-export const LEAF_LINEAR = 5;
-
-export const RULE_ARITHMETIC = 0;
-export const RULE_GEOMETRIC = 1;
-export const RULE_MINIMUM = 2;
-
-/** Policies in the compiled form: what a missing value, or an empty observation set, becomes. */
-export const POLICY_MISSING = 0;
-export const POLICY_ZERO = 1;
-export const POLICY_NOT_APPLICABLE = 2;
-
-export const NA_REWEIGHT = 0;
-export const NA_ZERO = 1;
-
 /** A child edge as written in the rubric, with the weight's provenance resolved. */
 export interface CompiledChild {
   readonly code: string;
@@ -42,6 +25,7 @@ export interface CompiledChild {
 
 /** Everything known about one node, for explanations and reports. */
 export interface NodeInfo {
+  /** Position of the node in `CompiledRubric.nodes` (and in every per-node array of the engine). */
   readonly index: number;
   readonly code: string;
   readonly aliases: readonly string[];
@@ -53,7 +37,10 @@ export interface NodeInfo {
   /** Parent in the main tree (or in its view); undefined for the root and view tops. */
   readonly parent?: string;
   readonly depth: number;
+  /** The leaf's input as written; undefined for an internal node. */
   readonly input?: LeafInput;
+  /** Id of the observation set feeding this leaf, one value per observation; undefined otherwise. */
+  readonly observationSet?: string;
   readonly children: readonly CompiledChild[];
   readonly rule: Rule;
   readonly notApplicable: NotApplicablePolicy;
@@ -61,18 +48,28 @@ export interface NodeInfo {
   readonly gates: readonly string[];
 }
 
-/** An observation set with the indices of the leaves it feeds. */
+/** An observation set with the nodes of the leaves it feeds. */
 export interface CompiledObservationSet {
   readonly id: string;
   readonly label: Label;
   readonly noObservations: MissingPolicy;
   readonly provenance: Provenance;
-  readonly leaves: Int32Array;
+  /** Positions of the per-observation leaves of this set, in display order. */
+  readonly leaves: readonly number[];
+}
+
+/** An alternative grouping of the main tree's nodes, e.g. the gobierno/ciudadano perspective. */
+export interface CompiledView {
+  readonly id: string;
+  readonly label: Label;
+  /** Positions of the view's own nodes, in display order. */
+  readonly nodes: readonly number[];
 }
 
 /**
- * A validated rubric compiled to flat, index-based arrays. Scoring walks these arrays and never
- * looks a string up; `index` maps codes and aliases to positions once, at the edge.
+ * A validated rubric, compiled and frozen: nothing in it can be changed, so a cached edition
+ * scores the same for every caller. Get one from `parseRubric`, `safeParseRubric` or
+ * `loadEdition`; the engine's index-based arrays stay inside (`ogmetric/engine` hands out copies).
  *
  * Node positions follow display order: the main tree in pre-order from the root, then each view.
  */
@@ -80,23 +77,39 @@ export interface CompiledRubric {
   readonly id: string;
   readonly version: string;
   readonly edition: string | undefined;
-  /** SHA-256 of the canonical JSON of the document (key order does not matter). */
+  /** SHA-256 of the canonical JSON of the document (key order does not matter; `$schema` ignored). */
   readonly hash: string;
   readonly label: Label;
+  /** The validated document, deep-frozen. */
   readonly document: RubricDocument;
   readonly sources: readonly Source[];
   readonly references: readonly Reference[];
+  /** Number of nodes, views included. */
   readonly size: number;
+  /** Position of the root (always 0). */
   readonly root: number;
   readonly nodes: readonly NodeInfo[];
   /** Code or alias → node position. */
   readonly index: ReadonlyMap<string, number>;
+  readonly observationSets: readonly CompiledObservationSet[];
+  readonly views: readonly CompiledView[];
+}
+
+/**
+ * The engine's arrays of a compiled rubric. Internal: the kernel reads them through `kernelOf`;
+ * `ogmetric/engine` exposes copies (`rubricArrays`).
+ */
+export interface Kernel {
+  readonly rubric: CompiledRubric;
+  readonly size: number;
   /** Positions in evaluation order: children before parents, views after the main tree. */
   readonly evalOrder: Int32Array;
   /** Children of node i are `childNode[childStart[i] .. childStart[i + 1])`. */
   readonly childStart: Int32Array;
   readonly childNode: Int32Array;
-  /** Default weight of each child edge (same positions as `childNode`). */
+  /** Parent node of each edge (same positions as `childNode`). */
+  readonly edgeParent: Int32Array;
+  /** The rubric's weight of each child edge, as written. */
   readonly weights: Float64Array;
   readonly rule: Uint8Array;
   readonly naPolicy: Uint8Array;
@@ -108,42 +121,40 @@ export interface CompiledRubric {
   readonly leafB: Float64Array;
   /** linear: 1 when descending. */
   readonly leafDescending: Uint8Array;
-  /** ordinal leaves: level → score. */
+  /** Ordinal leaves: level → score. */
   readonly levels: readonly (ReadonlyMap<string, number> | undefined)[];
   /** Observation set position of a per-observation leaf, else -1. */
   readonly obsSet: Int32Array;
-  readonly observationSets: readonly CompiledObservationSet[];
-  /** 1 when some child of node i declares gates. */
-  readonly hasGatedChildren: Uint8Array;
   /** Per observation set: the policy code for a body with no observation in it. */
   readonly noObservationsPolicy: Uint8Array;
+  /** Leaves of set s are `setLeaf[setStart[s] .. setStart[s + 1])`. */
+  readonly setStart: Int32Array;
+  readonly setLeaf: Int32Array;
+  /** 1 when some child of node i declares gates. */
+  readonly hasGatedChildren: Uint8Array;
   /** Gate targets of node i are `gateTarget[gateStart[i] .. gateStart[i + 1])`. */
   readonly gateStart: Int32Array;
   readonly gateTarget: Int32Array;
-  /** Views and the positions of their nodes. */
-  readonly views: readonly { readonly id: string; readonly label: Label; readonly nodes: Int32Array }[];
 }
 
-const RULES: Record<Rule, number> = { arithmetic: RULE_ARITHMETIC, geometric: RULE_GEOMETRIC, minimum: RULE_MINIMUM };
-const POLICIES: Record<MissingPolicy, number> = { missing: POLICY_MISSING, zero: POLICY_ZERO, not_applicable: POLICY_NOT_APPLICABLE };
-const LEAVES: Record<LeafInput["type"], number> = { score: LEAF_SCORE, binary: LEAF_BINARY, count: LEAF_COUNT, ordinal: LEAF_ORDINAL, linear: LEAF_LINEAR };
+const kernels = new WeakMap<object, Kernel>();
 
-/** Code of a policy as stored in the compiled arrays. */
-export function policyCode(policy: MissingPolicy): number {
-  return POLICIES[policy];
+/**
+ * The engine's arrays of a rubric compiled by this library.
+ * @param rubric - a compiled rubric
+ * @param caller - function name for the error message
+ * @returns its kernel
+ * @throws TypeError when `rubric` did not come from `parseRubric`, `safeParseRubric` or `loadEdition`
+ */
+export function kernelOf(rubric: CompiledRubric, caller: string): Kernel {
+  const k = kernels.get(rubric);
+  if (k === undefined) throw new TypeError(`${caller}: expected a compiled rubric (from parseRubric or loadEdition)`);
+  return k;
 }
 
-function deepFreeze<T>(value: T): T {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
-      Object.freeze(v);
-      for (const child of Object.values(v)) stack.push(child);
-    }
-  }
-  return value;
-}
+const RULES: Record<Rule, number> = RULE;
+const POLICIES: Record<MissingPolicy, number> = POLICY;
+const LEAVES: Record<LeafInput["type"], number> = LEAF;
 
 /**
  * Computes a rubric's content hash: SHA-256 of its canonical JSON, ignoring `$schema`.
@@ -151,18 +162,20 @@ function deepFreeze<T>(value: T): T {
  * @returns 64 hex characters
  */
 export function rubricHash(doc: RubricDocument): string {
-  const { $schema: _ignored, ...content } = doc;
+  const content: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(doc)) if (key !== "$schema") content[key] = (doc as Record<string, unknown>)[key];
   return sha256(canonicalJson(content));
 }
 
 /**
- * Compiles a rubric that `validateRubric` accepted. Internal: call `parseRubric`, which validates
- * first; compiling an invalid document has no defined result.
- * @param input - a valid rubric document
+ * Compiles a rubric that `validateRubric` accepted. Internal: `parseRubric` validates first and
+ * passes the plain-data copy it validated (see `plainData`); compiling anything else has no
+ * defined result.
+ * @param doc - a valid rubric document, as plain data (it is frozen, not copied)
  * @returns the frozen, index-based form
  */
-export function compileRubric(input: RubricDocument): CompiledRubric {
-  const doc = deepFreeze(structuredClone(input));
+export function compileRubric(doc: RubricDocument): CompiledRubric {
+  deepFreeze(doc);
   const byCode = new Map<string, { node: RubricNode; view: number | undefined }>();
   for (const node of doc.nodes) byCode.set(node.code, { node, view: undefined });
   (doc.views ?? []).forEach((v, vi) => v.nodes.forEach((node) => byCode.set(node.code, { node, view: vi })));
@@ -192,9 +205,10 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
   order.forEach((o, i) => index.set(o.node.code, i));
   order.forEach((o, i) => (o.node.aliases ?? []).forEach((a) => index.set(a, i)));
 
-  const sets = (doc.observationSets ?? []).map((s) => s.id);
+  const setIds = (doc.observationSets ?? []).map((s) => s.id);
   const childStart = new Int32Array(size + 1);
   const edges: number[] = [];
+  const parents: number[] = [];
   const weights: number[] = [];
   const gateStart = new Int32Array(size + 1);
   const gates: number[] = [];
@@ -211,13 +225,12 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
 
   order.forEach(({ node, view, parent, depth }, i) => {
     childStart[i] = edges.length;
-    const children: CompiledChild[] = (node.children ?? []).map((c) => ({
-      code: c.code,
-      weight: c.weight,
-      provenance: c.provenance ?? node.provenance,
-    }));
+    const children: CompiledChild[] = (node.children ?? []).map((c) =>
+      Object.freeze({ code: c.code, weight: c.weight, provenance: c.provenance ?? node.provenance }),
+    );
     for (const c of children) {
       edges.push(index.get(c.code)!);
+      parents.push(i);
       weights.push(c.weight);
     }
     gateStart[i] = gates.length;
@@ -236,9 +249,9 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
         leafDescending[i] = input.direction === "descending" ? 1 : 0;
       }
       if (input.type === "ordinal") levelMap = new Map(input.levels.map((l) => [l.value, l.score]));
-      if (input.observations) obsSet[i] = sets.indexOf(input.observations.set);
+      if (input.observations) obsSet[i] = setIds.indexOf(input.observations.set);
     }
-    levels.push(levelMap);
+    levels.push(levelMap ? new ReadonlyIndex(levelMap) : undefined);
     const info: NodeInfo = {
       index: i,
       code: node.code,
@@ -250,7 +263,8 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
       ...(parent !== undefined ? { parent } : {}),
       depth,
       ...(input ? { input } : {}),
-      children,
+      ...(input?.observations ? { observationSet: input.observations.set } : {}),
+      children: Object.freeze(children),
       rule: node.rule ?? "arithmetic",
       notApplicable: node.notApplicable ?? "reweight",
       missing: node.missing ?? "missing",
@@ -277,20 +291,20 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
     const positions: number[] = [];
     for (let i = mainSize; i < size; i++) if (order[i]!.view === vi) positions.push(i);
     for (let j = positions.length - 1; j >= 0; j--) evalOrder[k++] = positions[j]!;
-    return Object.freeze({ id: v.id, label: v.label, nodes: Int32Array.from(positions) });
+    return Object.freeze({ id: v.id, label: v.label, nodes: Object.freeze(positions) });
   });
 
-  const observationSets = (doc.observationSets ?? []).map((s, si) =>
-    Object.freeze({
-      id: s.id,
-      label: s.label,
-      noObservations: s.noObservations,
-      provenance: s.provenance,
-      leaves: Int32Array.from(nodes.filter((_, i) => obsSet[i] === si).map((n) => n.index)),
-    }),
-  );
+  const setStart = new Int32Array(setIds.length + 1);
+  const setLeaf: number[] = [];
+  const observationSets = (doc.observationSets ?? []).map((s, si) => {
+    setStart[si] = setLeaf.length;
+    const leaves = nodes.filter((_, i) => obsSet[i] === si).map((n) => n.index);
+    setLeaf.push(...leaves);
+    return Object.freeze({ id: s.id, label: s.label, noObservations: s.noObservations, provenance: s.provenance, leaves: Object.freeze(leaves) });
+  });
+  setStart[setIds.length] = setLeaf.length;
 
-  return Object.freeze({
+  const rubric: CompiledRubric = Object.freeze({
     id: doc.id,
     version: doc.version,
     edition: doc.edition,
@@ -302,10 +316,17 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
     size,
     root: 0,
     nodes: Object.freeze(nodes),
-    index,
+    index: new ReadonlyIndex(index),
+    observationSets: Object.freeze(observationSets),
+    views: Object.freeze(views),
+  });
+  kernels.set(rubric, {
+    rubric,
+    size,
     evalOrder,
     childStart,
     childNode: Int32Array.from(edges),
+    edgeParent: Int32Array.from(parents),
     weights: Float64Array.from(weights),
     rule,
     naPolicy,
@@ -316,11 +337,12 @@ export function compileRubric(input: RubricDocument): CompiledRubric {
     leafDescending,
     levels: Object.freeze(levels),
     obsSet,
-    observationSets: Object.freeze(observationSets),
+    noObservationsPolicy: Uint8Array.from(observationSets.map((s) => POLICIES[s.noObservations])),
+    setStart,
+    setLeaf: Int32Array.from(setLeaf),
+    hasGatedChildren,
     gateStart,
     gateTarget: Int32Array.from(gates),
-    hasGatedChildren,
-    noObservationsPolicy: Uint8Array.from(observationSets.map((s) => POLICIES[s.noObservations])),
-    views: Object.freeze(views),
   });
+  return rubric;
 }

@@ -1,12 +1,17 @@
 /**
  * Reading and checking crosswalks: the correspondence between the nodes of two rubrics.
  *
- * A crosswalk is validated in two steps that share one issue shape: the structure against the zod
- * schema (`crosswalkSchema.ts`), then the rules that need the two rubrics (`checkCrosswalk`).
+ * A crosswalk is validated in two steps that share one issue shape: the structure against its JSON
+ * Schema (generated from the zod schema in `crosswalkSchema.ts`, compiled at build time), then the
+ * rules that need the two rubrics (`checkCrosswalk`). Rubric and crosswalk issues come from the
+ * same translator (`schemaIssue`).
  */
-import { describeValue, jsonPath, type Issue } from "../issue.js";
+import { jsonPath, type Issue } from "../issue.js";
 import { jsonInput } from "../internal/jsonInput.js";
-import { CrosswalkSchema, ONLY_IN_PREFIX, type Crosswalk } from "./crosswalkSchema.js";
+import type { Crosswalk } from "./crosswalkSchema.js";
+import { ONLY_IN_PREFIX } from "./formats.js";
+import { validate as validateStructure } from "./generated/validate-crosswalk.js";
+import { schemaIssues } from "./validateRubric.js";
 
 /**
  * What `checkCrosswalk` reads from a rubric: a rubric document (`RubricDocument`) fits, and so
@@ -60,11 +65,11 @@ export function safeParseCrosswalk(doc: unknown, rubrics: CrosswalkRubrics = {})
   const read = jsonInput(doc);
   if ("issue" in read) return { success: false, issues: [read.issue] };
   const input = read.value;
-  const parsed = CrosswalkSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return { success: false, issues: parsed.error.issues.flatMap(fromZodIssue) };
-  const issues = checkCrosswalk(parsed.data, rubrics.from, rubrics.to);
+  if (!validateStructure(input)) return { success: false, issues: schemaIssues(validateStructure.errors ?? []) };
+  const crosswalk = input as Crosswalk;
+  const issues = checkCrosswalk(crosswalk, rubrics.from, rubrics.to);
   if (issues.length > 0) return { success: false, issues };
-  return { success: true, output: parsed.data };
+  return { success: true, output: crosswalk };
 }
 
 /**
@@ -229,63 +234,4 @@ function nodeCodes(rubric: CrosswalkRubric): Set<string> {
   for (const n of rubric.nodes) out.add(n.code);
   for (const v of rubric.views ?? []) for (const n of v.nodes) out.add(n.code);
   return out;
-}
-
-/** The zod issue fields this module reads (zod v4 issues with `reportInput`). */
-interface ZodIssueLike {
-  readonly code: string;
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-  readonly input?: unknown;
-  readonly expected?: string;
-  readonly values?: readonly unknown[];
-  readonly keys?: readonly string[];
-  readonly pattern?: string;
-  readonly format?: string;
-  readonly minimum?: number | bigint;
-  readonly maximum?: number | bigint;
-  readonly origin?: string;
-}
-
-/** Turns one zod issue into ogmetric issues (an unknown-keys issue becomes one issue per key). */
-function fromZodIssue(zi: ZodIssueLike): Issue[] {
-  const segments = zi.path.map((s) => (typeof s === "number" ? s : String(s)));
-  const path = jsonPath(segments);
-  const received = describeValue(zi.input);
-  switch (zi.code) {
-    case "unrecognized_keys":
-      return (zi.keys ?? []).map((key) => ({
-        code: "unknown_key",
-        path: jsonPath([...segments, key]),
-        message: `unknown property "${key}"`,
-      }));
-    case "invalid_type": {
-      const last = segments[segments.length - 1];
-      if (zi.input === undefined && typeof last === "string") {
-        return [{ code: "missing_property", path, message: `required property "${last}" is missing`, expected: zi.expected ?? "a value" }];
-      }
-      return [{ code: "invalid_type", path, message: `expected ${zi.expected ?? "another type"}, received ${received}`, expected: zi.expected ?? "another type", received }];
-    }
-    case "invalid_value": {
-      const expected = (zi.values ?? []).map((v) => JSON.stringify(v)).join(" | ");
-      return [{ code: "invalid_value", path, message: `expected ${expected}, received ${received}`, expected, received }];
-    }
-    case "invalid_union":
-      return [{ code: "invalid_value", path, message: `${zi.message}, received ${received}`, received }];
-    case "invalid_format": {
-      const expected = zi.pattern !== undefined ? `a string matching ${zi.pattern}` : (zi.format ?? "another format");
-      // A schema's own message (e.g. "a lower-case dotted code such as tg.ai") reads better than the pattern.
-      const wanted = zi.message.startsWith("Invalid") ? expected : zi.message;
-      return [{ code: "invalid_format", path, message: `expected ${wanted}, received ${received}`, expected, received }];
-    }
-    case "too_small":
-    case "too_big": {
-      const bound = zi.code === "too_small" ? `at least ${String(zi.minimum)}` : `at most ${String(zi.maximum)}`;
-      const unit = zi.origin === "array" ? " items" : zi.origin === "string" ? " characters" : "";
-      const expected = `${bound}${unit}`;
-      return [{ code: zi.code, path, message: `expected ${expected}, received ${received}`, expected, received }];
-    }
-    default:
-      return [{ code: zi.code, path, message: zi.message, received }];
-  }
 }

@@ -8,16 +8,13 @@
  * live in `checkCrosswalk`.
  */
 import { z } from "zod";
+import { CROSSWALK_SCHEMA_VERSION, ONLY_IN_PREFIX } from "./formats.js";
 import { IdSchema, LabelSchema, NodeCodeSchema, ProvenanceSchema, RubricSchema, toPublishedJsonSchema } from "./schema.js";
 
-/** Crosswalk format version this library reads. */
-export const CROSSWALK_SCHEMA_VERSION = 1;
 
 /** The rubric format's bounded text type, taken from `LabelSchema` so that both formats share one `Text` definition. */
 const TextSchema = LabelSchema.shape.es;
 
-/** Prefix of the `only_in_<edition>` relation; the rest is the edition as written in the rubric's `edition`. */
-export const ONLY_IN_PREFIX = "only_in_";
 
 /** A rubric named by id and version. */
 export const RubricRefSchema = z
@@ -43,7 +40,7 @@ export const CrosswalkRelationSchema = z
     ],
     { error: 'expected "same", "renamed", "assumed_equivalent" or "only_in_<edition>"' },
   )
-  .meta({ id: "CrosswalkRelation" });
+  .meta({ id: "CrosswalkRelation", description: '"same", "renamed", "assumed_equivalent" or "only_in_<edition>"' });
 
 /** One correspondence between a node of the `from` rubric and a node of the `to` rubric. */
 export const CrosswalkMappingSchema = z

@@ -1,6 +1,7 @@
 import mga2017 from "../../rubrics/mga-2017.json";
 import mga2019 from "../../rubrics/mga-2019.json";
 import crosswalk2017to2019 from "../../rubrics/crosswalk/mga-2017--mga-2019.json";
+import { jsonInput } from "../internal/jsonInput.js";
 import { compileRubric, type CompiledRubric } from "./compileRubric.js";
 import { parseCrosswalk } from "./crosswalk.js";
 import type { Crosswalk } from "./crosswalkSchema.js";
@@ -46,7 +47,10 @@ export function loadEdition(edition: string): CompiledRubric {
   const key = editionKey(edition);
   let rubric = cache.get(key);
   if (!rubric) {
-    rubric = compileRubric(DOCUMENTS.get(key)!);
+    // Compiled from a plain-data copy, like any rubric: nothing on Object.prototype reaches it.
+    const copy = jsonInput(DOCUMENTS.get(key)!);
+    if ("issue" in copy) throw new Error(`loadEdition: the built-in edition ${key} cannot be read: ${copy.issue.message}`);
+    rubric = compileRubric(copy.value as RubricDocument);
     cache.set(key, rubric);
   }
   return rubric;
@@ -65,5 +69,5 @@ export function loadCrosswalk(from: string, to: string): Crosswalk {
   const a = editionKey(from);
   const b = editionKey(to);
   if (a !== "2017" || b !== "2019") throw new RangeError(`loadCrosswalk: no built-in crosswalk from ${from} to ${to}; the built-in one is 2017 → 2019`);
-  return parseCrosswalk(structuredClone(crosswalk2017to2019), { from: loadEdition(a).document, to: loadEdition(b).document });
+  return parseCrosswalk(crosswalk2017to2019, { from: loadEdition(a).document, to: loadEdition(b).document });
 }

@@ -25,7 +25,9 @@ export type SafeParseRubricResult =
   | { readonly success: false; readonly issues: readonly Issue[] };
 
 /**
- * Validates and compiles a rubric without throwing.
+ * Validates and compiles a rubric without throwing, whatever it is given: the document is first
+ * read once into plain data (own properties only, no prototype), and that copy is both validated
+ * and compiled, so a getter or a proxy cannot show the validator one value and the compiler another.
  * @param input - a rubric document, or its JSON text (untrusted)
  * @returns `{ success: true, output }` or `{ success: false, issues }` with every issue found
  * @example

@@ -2,14 +2,14 @@
  * The rubric format, version 1: the one source of truth.
  *
  * The zod schema below is the only hand-written description of a rubric. The TypeScript types
- * are inferred from it and the published JSON Schema (`rubrics/schema/rubric.schema.json`, used
- * by editors through `$schema` and by ajv at load time) is generated from it with
- * `z.toJSONSchema`; a test keeps the shipped file equal to the generated one.
+ * are inferred from it, and at build time (`emitSchemas.ts`) it becomes the published JSON Schema
+ * (`rubrics/schema/rubric.schema.json`, for editors through `$schema`) and the standalone validator
+ * the library runs. The library imports only types from here, so zod is not in its run-time path;
+ * a test keeps the shipped files equal to freshly generated ones.
  */
 import { z } from "zod";
+import { RUBRIC_SCHEMA_VERSION } from "./formats.js";
 
-/** Rubric format version this library reads. */
-export const RUBRIC_SCHEMA_VERSION = 1;
 
 const MAX_TEXT = 4000;
 const MAX_ITEMS = 10_000;
@@ -19,21 +19,21 @@ export const NodeCodeSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, "a lower-case dotted code such as tg.ai").meta({ id: "NodeCode" });
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, "a lower-case dotted code such as tg.ai").meta({ id: "NodeCode", description: "a lower-case dotted code such as tg.ai" });
 
 /** Alias: a column name found in published data, such as `GA` or `TG`. */
 export const AliasSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z][A-Za-z0-9_.]*$/, "a column-like name such as GA or TG").meta({ id: "Alias" });
+  .regex(/^[A-Za-z][A-Za-z0-9_.]*$/, "a column-like name such as GA or TG").meta({ id: "Alias", description: "a column-like name such as GA or TG" });
 
 /** Identifier of a source, an observation set, a view or a rubric. */
 export const IdSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/, "a lower-case identifier such as mga-2017").meta({ id: "Id" });
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, "a lower-case identifier such as mga-2017").meta({ id: "Id", description: "a lower-case identifier such as mga-2017" });
 
 const TextSchema = z.string().min(1).max(MAX_TEXT).meta({ id: "Text" });
 
@@ -172,7 +172,7 @@ export const RubricSchema = z.strictObject({
   $schema: z.string().max(2000).optional(),
   schemaVersion: z.literal(RUBRIC_SCHEMA_VERSION),
   id: IdSchema,
-  version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "a semantic version such as 1.0.0"),
+  version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "a semantic version such as 1.0.0").meta({ description: "a semantic version such as 1.0.0" }),
   edition: z.string().max(64).optional(),
   label: LabelSchema,
   description: z.strictObject({ es: TextSchema.optional(), en: TextSchema.optional() }).optional(),

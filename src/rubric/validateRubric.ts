@@ -1,7 +1,7 @@
-import Ajv2020 from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import { describeValue, jsonPath, type Issue } from "../issue.js";
-import { rubricJsonSchema } from "./schema.js";
+import { MAX_WEIGHT_RATIO } from "../score/weights.js";
+import { validate as validateStructure } from "./generated/validate-rubric.js";
 
 /** Deepest JSON nesting a rubric may have (a real rubric is about 7 levels deep). */
 export const MAX_JSON_DEPTH = 64;
@@ -10,57 +10,20 @@ export const MAX_TREE_DEPTH = 32;
 /** Tolerance on a sum of weights that must be 1. */
 export const WEIGHT_SUM_TOLERANCE = 1e-9;
 
-let validator: ValidateFunction | undefined;
-
-function schemaValidator(): ValidateFunction {
-  if (!validator) {
-    // `Ajv2020` is a CJS default export: take `.default` when a bundler hands us the namespace.
-    const AjvClass = ((Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020) as typeof Ajv2020;
-    const ajv = new AjvClass({ allErrors: true, strict: false, strictNumbers: true, discriminator: true });
-    validator = ajv.compile(rubricJsonSchema());
-  }
-  return validator;
-}
-
 /**
- * Checks a rubric document against the format: the JSON Schema first, then every rule the schema
- * cannot express. Returns every issue found, in document order; an empty array means valid.
+ * Checks a rubric document against the format: the JSON Schema first (by the validator generated
+ * from it at build time), then every rule the schema cannot express. Returns every issue found,
+ * in document order; an empty array means valid.
  *
- * Never throws on hostile input: deep nesting, `__proto__` keys, NaN or non-objects all become
- * issues.
- * @param doc - a parsed rubric document (untrusted)
+ * Internal: `safeParseRubric` first copies the document into plain data (`plainData`, which also
+ * enforces the nesting limit), then calls this on the copy it will compile. Never throws on
+ * hostile plain data: `__proto__` keys, NaN or non-objects all become issues.
+ * @param doc - a rubric document as plain data (untrusted)
  * @returns the issues, empty when the rubric is valid
  */
 export function validateRubric(doc: unknown): Issue[] {
-  const depth = jsonDepth(doc, MAX_JSON_DEPTH);
-  if (depth > MAX_JSON_DEPTH) {
-    return [
-      {
-        code: "nesting_too_deep",
-        path: "$",
-        message: `the document nests deeper than ${MAX_JSON_DEPTH} levels`,
-        expected: `at most ${MAX_JSON_DEPTH} levels`,
-        received: `more than ${MAX_JSON_DEPTH}`,
-      },
-    ];
-  }
-  const validate = schemaValidator();
-  const structural = validate(doc) ? [] : (validate.errors ?? []).map(toIssue);
-  return [...dedupe(structural), ...semanticIssues(doc)];
-}
-
-/** Depth of nested arrays and objects, counted iteratively and stopping past `limit`. */
-function jsonDepth(value: unknown, limit: number): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
-  }
-  return max;
+  const structural = validateStructure(doc) ? [] : schemaIssues(validateStructure.errors ?? []);
+  return [...structural, ...semanticIssues(doc)];
 }
 
 function pointerToSegments(pointer: string): (string | number)[] {
@@ -72,10 +35,39 @@ function pointerToSegments(pointer: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function toIssue(e: ErrorObject): Issue {
+/**
+ * Translates the errors of a generated validator into issues: the one translator for rubrics and
+ * crosswalks. Errors inside the branches of an `anyOf` are folded into one issue for the `anyOf`,
+ * and only the first issue at each path is kept (a string that is the wrong type is not also
+ * reported as too long), so each problem is said once, with the value found.
+ * @param errors - the errors of a generated validator (compiled with `verbose`)
+ * @returns the issues, in document order
+ */
+export function schemaIssues(errors: readonly ErrorObject[]): Issue[] {
+  const alternatives = errors.filter((e) => e.keyword === "anyOf").map((e) => `${e.schemaPath}/`);
+  const seen = new Set<string>();
+  const out: Issue[] = [];
+  for (const e of errors) {
+    if (alternatives.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
+    const issue = schemaIssue(e);
+    if (seen.has(issue.path)) continue;
+    seen.add(issue.path);
+    out.push(issue);
+  }
+  return out;
+}
+
+/** What a schema says it wants, from its `description` (zod's `.meta({ description })`). */
+function described(e: ErrorObject): string | undefined {
+  const d = (e.parentSchema as { description?: unknown } | undefined)?.description;
+  return typeof d === "string" ? d : undefined;
+}
+
+function schemaIssue(e: ErrorObject): Issue {
   const segments = pointerToSegments(e.instancePath);
   const path = jsonPath(segments);
   const p = e.params as Record<string, unknown>;
+  const received = describeValue(e.data);
   switch (e.keyword) {
     case "required":
       return {
@@ -90,32 +82,42 @@ function toIssue(e: ErrorObject): Issue {
         code: "unknown_key",
         path: jsonPath([...segments, String(p.additionalProperty)]),
         message: `unknown key "${String(p.additionalProperty)}"`,
-        expected: "a key of the rubric format",
+        expected: "a key of the format",
         received: String(p.additionalProperty),
       };
     case "type":
-      return { code: "invalid_type", path, message: `expected ${String(p.type)}`, expected: String(p.type), received: "another type" };
+      return { code: "invalid_type", path, message: `expected ${String(p.type)}, found ${received}`, expected: String(p.type), received };
     case "const":
-      return { code: "invalid_value", path, message: `expected ${JSON.stringify(p.allowedValue)}`, expected: JSON.stringify(p.allowedValue) };
-    case "enum":
-      return {
-        code: "invalid_value",
-        path,
-        message: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
-        expected: (p.allowedValues as unknown[]).join(" | "),
-      };
-    case "pattern":
-      return { code: "invalid_format", path, message: `does not match the expected format ${String(p.pattern)}`, expected: String(p.pattern) };
+      return { code: "invalid_value", path, message: `expected ${JSON.stringify(p.allowedValue)}, found ${received}`, expected: JSON.stringify(p.allowedValue), received };
+    case "enum": {
+      const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
+      return { code: "invalid_value", path, message: `expected one of ${allowed}, found ${received}`, expected: (p.allowedValues as unknown[]).join(" | "), received };
+    }
+    case "pattern": {
+      const expected = described(e) ?? `a string matching ${String(p.pattern)}`;
+      return { code: "invalid_format", path, message: `expected ${expected}, found ${received}`, expected, received };
+    }
+    case "anyOf": {
+      const expected = described(e) ?? "one of the allowed forms";
+      return { code: "invalid_value", path, message: `expected ${expected}, found ${received}`, expected, received };
+    }
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return { code: "out_of_range", path, message: `must be ${String(p.comparison)} ${String(p.limit)}`, expected: `${String(p.comparison)} ${String(p.limit)}` };
+    case "exclusiveMaximum": {
+      const expected = `${String(p.comparison)} ${String(p.limit)}`;
+      return { code: "out_of_range", path, message: `must be ${expected}, found ${received}`, expected, received };
+    }
     case "minItems":
     case "maxItems":
     case "minLength":
-    case "maxLength":
-      return { code: "invalid_length", path, message: `${e.message ?? "has the wrong length"}`, expected: e.message ?? "" };
+    case "maxLength": {
+      const most = e.keyword.startsWith("max");
+      const unit = e.keyword.endsWith("Items") ? "items" : "characters";
+      const expected = `${most ? "at most" : "at least"} ${String(p.limit)} ${unit}`;
+      const size = Array.isArray(e.data) ? e.data.length : typeof e.data === "string" ? e.data.length : undefined;
+      return { code: "invalid_length", path, message: `expected ${expected}${size === undefined ? "" : `, found ${size}`}`, expected, received: size === undefined ? received : String(size) };
+    }
     case "discriminator":
       return {
         code: "unknown_leaf_type",
@@ -125,18 +127,8 @@ function toIssue(e: ErrorObject): Issue {
         received: p.tagValue === undefined ? "nothing" : describeValue(p.tagValue),
       };
     default:
-      return { code: "invalid_value", path, message: e.message ?? "invalid value" };
+      return { code: "invalid_value", path, message: `${e.message ?? "invalid value"}, found ${received}`, received };
   }
-}
-
-function dedupe(issues: Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.code}\u0000${i.path}\u0000${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,6 +277,13 @@ function semanticIssues(doc: unknown): Issue[] {
         parentsOf.set(childCode, list);
       }
     });
+    const positive = children.map((c) => (isObj(c) ? own(c, "weight") : undefined)).filter((w): w is number => typeof w === "number" && Number.isFinite(w) && w > 0);
+    if (positive.length > 1 && Math.max(...positive) / Math.min(...positive) > MAX_WEIGHT_RATIO) {
+      add("weight_ratio_too_large", [...r.path, "children"], `weights under "${r.code}" differ by a factor above ${MAX_WEIGHT_RATIO} (${Math.min(...positive)} to ${Math.max(...positive)}): the smaller would vanish`, {
+        expected: `a ratio of at most ${MAX_WEIGHT_RATIO}`,
+        received: String(Math.max(...positive) / Math.min(...positive)),
+      });
+    }
     const normalize = own(r.node, "normalize") === true;
     if (allFinite && !normalize && children.length > 0 && Math.abs(sum - 1) > WEIGHT_SUM_TOLERANCE) {
       add("weights_not_normalized", [...r.path, "children"], `weights under "${r.code}" sum to ${sum}, not 1 (set "normalize": true to divide them by their sum)`, {

@@ -1,4 +1,5 @@
 import {
+  FLAG_INCONSISTENT,
   NA_ZERO,
   POLICY_MISSING,
   POLICY_NOT_APPLICABLE,
@@ -6,43 +7,44 @@ import {
   RULE_ARITHMETIC,
   RULE_GEOMETRIC,
   RULE_MINIMUM,
-  type CompiledRubric,
-} from "../rubric/compileRubric.js";
-import { VALUE_ABSENT, VALUE_NOT_APPLICABLE, VALUE_PRESENT, type ReadSlot } from "./readValue.js";
-
-/** Node status codes in a frame (0 means not evaluated yet). */
-export const STATUS_SCORED = 1;
-export const STATUS_NOT_APPLICABLE = 2;
-export const STATUS_MISSING = 3;
-
-/** Where a node's value came from. */
-export const SOURCE_NONE = 0;
-/** Given directly as input (a leaf's value, or a node overriding its subtree). */
-export const SOURCE_INPUT = 1;
-/** Combined from the children by the node's rule. */
-export const SOURCE_CHILDREN = 2;
-/** Reduced over the body's observations. */
-export const SOURCE_OBSERVATIONS = 3;
-/** Forced to 0 by a sibling's gate. */
-export const SOURCE_GATE = 4;
-/** Set by a missing-value or no-observation policy. */
-export const SOURCE_POLICY = 5;
-
-/** Flag: a node given directly disagrees with the value computed from its subtree. */
-export const FLAG_INCONSISTENT = 1;
+  SOURCE_CHILDREN,
+  SOURCE_GATE,
+  SOURCE_INPUT,
+  SOURCE_NONE,
+  SOURCE_OBSERVATIONS,
+  SOURCE_POLICY,
+  STATUS_MISSING,
+  STATUS_NOT_APPLICABLE,
+  STATUS_SCORED,
+  VALUE_ABSENT,
+  VALUE_NOT_APPLICABLE,
+  VALUE_PRESENT,
+} from "../engine/codes.js";
+import { kernelOf, type CompiledRubric, type Kernel } from "../rubric/compileRubric.js";
+import type { ReadSlot } from "./readValue.js";
+import { createWeights, kernelWeights, type WeightVector } from "./weights.js";
 
 /** Slack added to every consistency comparison, for binary floating point. */
-const EPSILON = 1e-9;
+export const CONSISTENCY_EPSILON = 1e-9;
+
+/** Reads a frame's kernel and default weights; set by the class's static block only. */
+let internalsOf: (f: ScoreFrame) => { readonly kernel: Kernel; readonly weights: Float64Array };
 
 /**
  * Reusable buffers for scoring one body at a time: inputs in, values out. Create one per rubric
  * with `createFrame`, `resetFrame` between bodies, and score with `evaluateFrame`: no allocation
  * per body, which is what batch scoring and Monte Carlo runs need.
+ *
+ * Inputs are written by `giveInput` and the observation store (or directly by engine users);
+ * outputs are overwritten by every `evaluateFrame`. Codes are those of `CODES` in `ogmetric/engine`.
  */
-export interface ScoreFrame {
+export class ScoreFrame {
+  /** The rubric this frame scores. */
+  readonly rubric: CompiledRubric;
   /** Per node: VALUE_ABSENT, VALUE_PRESENT or VALUE_NOT_APPLICABLE given directly. */
   readonly inKind: Uint8Array;
   readonly inValue: Float64Array;
+  /** Precision of each value given (half a unit of its last decimal, on the score's scale). */
   readonly inErr: Float64Array;
   /** Per-observation leaves: sum of scores, count of scored, missing and not-applicable observations. */
   readonly obsSum: Float64Array;
@@ -51,7 +53,7 @@ export interface ScoreFrame {
   readonly obsNotApplicable: Int32Array;
   /** Per observation set: number of observations of the body. */
   readonly setCount: Int32Array;
-  /** Outputs. */
+  /** Outputs, per node. */
   readonly value: Float64Array;
   readonly status: Uint8Array;
   readonly source: Uint8Array;
@@ -61,35 +63,71 @@ export interface ScoreFrame {
   readonly computed: Float64Array;
   readonly computedStatus: Uint8Array;
   readonly flags: Uint8Array;
-  /** For gated nodes: the position of the gating node. */
+  /** For gated nodes: the position of the gating node, else -1. */
   readonly gatedBy: Int32Array;
+  /**
+   * Per child edge: the child's effective share of its parent after re-weighting (0 when it does
+   * not count), written by the kernel when the frame was created with `shares: true`.
+   */
+  readonly share: Float64Array | undefined;
+  readonly #kernel: Kernel;
+  readonly #weights: Float64Array;
+
+  static {
+    internalsOf = (f) => ({ kernel: f.#kernel, weights: f.#weights });
+  }
+
+  /** @internal Use `createFrame`. */
+  constructor(rubric: CompiledRubric, kernel: Kernel, weights: Float64Array, shares: boolean) {
+    const n = kernel.size;
+    this.rubric = rubric;
+    this.inKind = new Uint8Array(n);
+    this.inValue = new Float64Array(n);
+    this.inErr = new Float64Array(n);
+    this.obsSum = new Float64Array(n);
+    this.obsN = new Int32Array(n);
+    this.obsMissing = new Int32Array(n);
+    this.obsNotApplicable = new Int32Array(n);
+    this.setCount = new Int32Array(kernel.noObservationsPolicy.length);
+    this.value = new Float64Array(n);
+    this.status = new Uint8Array(n);
+    this.source = new Uint8Array(n);
+    this.err = new Float64Array(n);
+    this.computed = new Float64Array(n);
+    this.computedStatus = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
+    this.gatedBy = new Int32Array(n).fill(-1);
+    this.share = shares ? new Float64Array(kernel.childNode.length) : undefined;
+    this.#kernel = kernel;
+    this.#weights = weights;
+    Object.freeze(this);
+  }
+}
+
+/** The rubric's own weights, scaled once per rubric. */
+const defaultWeights = new WeakMap<Kernel, Float64Array>();
+
+/** Options of `createFrame`. */
+export interface FrameOptions {
+  /** Record each child's effective share in `frame.share` (explanations need it; batch runs do not). */
+  readonly shares?: boolean;
 }
 
 /**
  * Creates the buffers to score bodies with a rubric.
  * @param rubric - compiled rubric
+ * @param options - whether to record shares
  * @returns a zeroed frame
+ * @throws TypeError when `rubric` is not a compiled rubric
  */
-export function createFrame(rubric: CompiledRubric): ScoreFrame {
-  const n = rubric.size;
-  return {
-    inKind: new Uint8Array(n),
-    inValue: new Float64Array(n),
-    inErr: new Float64Array(n),
-    obsSum: new Float64Array(n),
-    obsN: new Int32Array(n),
-    obsMissing: new Int32Array(n),
-    obsNotApplicable: new Int32Array(n),
-    setCount: new Int32Array(rubric.observationSets.length),
-    value: new Float64Array(n),
-    status: new Uint8Array(n),
-    source: new Uint8Array(n),
-    err: new Float64Array(n),
-    computed: new Float64Array(n),
-    computedStatus: new Uint8Array(n),
-    flags: new Uint8Array(n),
-    gatedBy: new Int32Array(n).fill(-1),
-  };
+export function createFrame(rubric: CompiledRubric, options: FrameOptions = {}): ScoreFrame {
+  const kernel = kernelOf(rubric, "createFrame");
+  let weights = defaultWeights.get(kernel);
+  if (weights === undefined) {
+    weights = kernelWeights(createWeights(rubric));
+    defaultWeights.set(kernel, weights);
+  }
+  return new ScoreFrame(rubric, kernel, weights, options.shares === true);
 }
 
 /**
@@ -126,8 +164,8 @@ function policyStatus(policy: number): number {
 }
 
 /** Applies the gates among node i's children: a child scoring exactly 0 forces its targets to 0. */
-function applyGates(rubric: CompiledRubric, f: ScoreFrame, i: number): void {
-  const { childStart, childNode, gateStart, gateTarget } = rubric;
+function applyGates(k: Kernel, f: ScoreFrame, i: number): void {
+  const { childStart, childNode, gateStart, gateTarget } = k;
   const { value, status, source, err, gatedBy } = f;
   for (let e = childStart[i]!; e < childStart[i + 1]!; e++) {
     const c = childNode[e]!;
@@ -149,18 +187,24 @@ function applyGates(rubric: CompiledRubric, f: ScoreFrame, i: number): void {
  * A node given directly overrides what its subtree (or its observations) computes; the computed
  * value is kept in `computed`, and `FLAG_INCONSISTENT` is set when the two differ by more than the
  * precision of the inputs (half a unit of the last decimal given, propagated through the weights).
- * @param rubric - compiled rubric
- * @param frame - inputs for one body (see `readValue`), outputs are overwritten
- * @param weights - edge weights to use instead of the rubric's (same positions as `rubric.weights`)
+ * @param frame - inputs for one body (see `giveInput`); outputs are overwritten
+ * @param weights - a checked weight vector for the frame's rubric; default the rubric's own
+ * @throws TypeError when `weights` was made for another rubric
  */
-export function evaluateFrame(rubric: CompiledRubric, frame: ScoreFrame, weights: Float64Array = rubric.weights): void {
+export function evaluateFrame(frame: ScoreFrame, weights?: WeightVector): void {
+  const { kernel: k, weights: own } = internalsOf(frame);
+  let w = own;
+  if (weights !== undefined) {
+    if (weights.rubric !== frame.rubric) throw new TypeError(`evaluateFrame: the weight vector was made for ${weights.rubric.id}@${weights.rubric.version}, not for the frame's rubric`);
+    w = kernelWeights(weights);
+  }
   // One loop with local state: this runs once per body (or per body and weight vector in a
   // sensitivity run), so it avoids calls and allocation on the common path.
-  const { evalOrder, childStart, childNode, obsSet, missingPolicy, rule, naPolicy, hasGatedChildren, noObservationsPolicy } = rubric;
-  const { inKind, inValue, inErr, value, status, source, err, computed, computedStatus, flags, gatedBy } = frame;
+  const { evalOrder, childStart, childNode, obsSet, missingPolicy, rule, naPolicy, hasGatedChildren, noObservationsPolicy } = k;
+  const { inKind, inValue, inErr, value, status, source, err, computed, computedStatus, flags, gatedBy, share } = frame;
   const { obsSum, obsN, obsMissing, setCount } = frame;
-  for (let k = 0; k < evalOrder.length; k++) {
-    const i = evalOrder[k]!;
+  for (let o = 0; o < evalOrder.length; o++) {
+    const i = evalOrder[o]!;
     // Cleared here rather than up front: a gate sets these on a node after the node itself
     // was evaluated (children come before parents).
     flags[i] = 0;
@@ -168,14 +212,14 @@ export function evaluateFrame(rubric: CompiledRubric, frame: ScoreFrame, weights
     const start = childStart[i]!;
     const end = childStart[i + 1]!;
     const set = obsSet[i]!;
-    let st = STATUS_MISSING;
+    let st: number = STATUS_MISSING;
     let v = 0;
     let e = 0;
-    let src = SOURCE_NONE;
+    let src: number = SOURCE_NONE;
     if (end > start) {
-      // Combine the children by the node's rule.
+      // Combine the children by the node's rule, over the edges of positive weight.
       src = SOURCE_CHILDREN;
-      if (hasGatedChildren[i] === 1) applyGates(rubric, frame, i);
+      if (hasGatedChildren[i] === 1) applyGates(k, frame, i);
       const r = rule[i]!;
       const naZero = naPolicy[i] === NA_ZERO;
       let wsum = 0;
@@ -184,27 +228,28 @@ export function evaluateFrame(rubric: CompiledRubric, frame: ScoreFrame, weights
       let missing = false;
       let zero = false;
       for (let c = start; c < end; c++) {
+        const wc = w[c]!;
+        if (wc === 0) continue;
         const child = childNode[c]!;
-        const w = weights[c]!;
         const cs = status[child];
         if (cs === STATUS_SCORED) {
           const cv = value[child]!;
           applicable++;
-          wsum += w;
+          wsum += wc;
           if (r === RULE_ARITHMETIC) {
-            acc += w * cv;
-            e += w * err[child]!;
+            acc += wc * cv;
+            e += wc * err[child]!;
           } else if (r === RULE_GEOMETRIC) {
             if (cv === 0) zero = true;
-            else acc += w * Math.log(cv);
-            e += w * err[child]!;
+            else acc += wc * Math.log(cv);
+            e += wc * err[child]!;
           } else {
             if (cv < acc) acc = cv;
             if (err[child]! > e) e = err[child]!;
           }
         } else if (cs === STATUS_NOT_APPLICABLE) {
           if (naZero) {
-            wsum += w;
+            wsum += wc;
             zero = true;
             if (r === RULE_MINIMUM) acc = 0;
           }
@@ -218,6 +263,14 @@ export function evaluateFrame(rubric: CompiledRubric, frame: ScoreFrame, weights
         else if (r === RULE_GEOMETRIC) v = zero ? 0 : Math.exp(acc / wsum);
         else v = acc;
         if (r !== RULE_MINIMUM) e /= wsum;
+      }
+      if (share !== undefined) {
+        // Each child's part after re-weighting: what explanations show as "share".
+        for (let c = start; c < end; c++) {
+          const cs = status[childNode[c]!];
+          const counts = st === STATUS_SCORED && (cs === STATUS_SCORED || (naZero && cs === STATUS_NOT_APPLICABLE));
+          share[c] = counts ? w[c]! / wsum : 0;
+        }
       }
     } else if (set >= 0) {
       // Reduce the body's observations.
@@ -247,7 +300,7 @@ export function evaluateFrame(rubric: CompiledRubric, frame: ScoreFrame, weights
       err[i] = inErr[i]!;
       computedStatus[i] = src === SOURCE_NONE ? 0 : st;
       computed[i] = st === STATUS_SCORED ? v : Number.NaN;
-      if (st === STATUS_SCORED && Math.abs(v - gv) > inErr[i]! + e + EPSILON) flags[i] = FLAG_INCONSISTENT;
+      if (st === STATUS_SCORED && Math.abs(v - gv) > inErr[i]! + e + CONSISTENCY_EPSILON) flags[i] = FLAG_INCONSISTENT;
       continue;
     }
     computedStatus[i] = 0;

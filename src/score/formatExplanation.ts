@@ -1,3 +1,4 @@
+import { formatFixed } from "../aggregate/round.js";
 import type { CompiledRubric, NodeInfo } from "../rubric/compileRubric.js";
 import type { BodyScore, NodeScore } from "./scoreBody.js";
 
@@ -9,7 +10,7 @@ export interface ExplanationOptions {
 }
 
 function show(value: number | null, status: string, decimals: number): string {
-  if (value !== null) return value.toFixed(decimals);
+  if (value !== null) return formatFixed(value, decimals);
   return status === "not_applicable" ? "NA" : "missing";
 }
 
@@ -32,11 +33,11 @@ function givenAs(info: NodeInfo, node: NodeScore): string {
   }
 }
 
-function describe(info: NodeInfo, node: NodeScore): string {
+function describe(info: NodeInfo, node: NodeScore, decimals: number): string {
   switch (node.source) {
     case "input": {
       const given = givenAs(info, node);
-      return node.computed !== undefined ? `${given}; subtree gives ${node.computed === null ? "no value" : node.computed}` : given;
+      return node.computed !== undefined ? `${given}; subtree gives ${node.computed === null ? "no value" : formatFixed(node.computed, decimals)}` : given;
     }
     case "observations": {
       const o = node.observations!;
@@ -72,7 +73,7 @@ export function formatExplanation(rubric: CompiledRubric, score: BodyScore, opti
   const walk = (i: number, prefix: string, childPrefix: string, edge: string) => {
     const info = rubric.nodes[i]!;
     const node = score.nodes[i]!;
-    const how = describe(info, node);
+    const how = describe(info, node, decimals);
     lines.push(`${prefix}${info.code}  ${info.label[lang]} = ${show(node.value, node.status, decimals)}${edge}${how ? ` (${how})` : ""}`);
     const contributions = node.contributions ?? [];
     contributions.forEach((c, k) => {
@@ -80,8 +81,8 @@ export function formatExplanation(rubric: CompiledRubric, score: BodyScore, opti
       const child = rubric.index.get(c.code)!;
       const part =
         c.contribution !== null
-          ? `  [w ${c.weight}, share ${c.share.toFixed(decimals)} → ${c.contribution.toFixed(decimals)}]`
-          : `  [w ${c.weight}, ${c.status === "scored" ? `share ${c.share.toFixed(decimals)}` : "not counted"}]`;
+          ? `  [w ${c.weight}, share ${formatFixed(c.share, decimals)} → ${formatFixed(c.contribution, decimals)}]`
+          : `  [w ${c.weight}, ${c.status === "scored" ? `share ${formatFixed(c.share, decimals)}` : "not counted"}]`;
       const viewChild = rubric.nodes[child]!.view !== info.view;
       if (viewChild) {
         lines.push(`${childPrefix}${last ? "└─ " : "├─ "}${c.code} = ${show(c.value, c.status, decimals)}${part}`);

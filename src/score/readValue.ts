@@ -1,27 +1,24 @@
 import {
+  CODES,
   LEAF_BINARY,
   LEAF_COUNT,
   LEAF_LINEAR,
   LEAF_ORDINAL,
   LEAF_SCORE,
-  type CompiledRubric,
-} from "../rubric/compileRubric.js";
+  READ_NOT_A_NUMBER,
+  READ_NOT_BINARY,
+  READ_NOT_FINITE,
+  READ_NOT_INTEGER,
+  READ_OK,
+  READ_OUT_OF_RANGE,
+  READ_UNKNOWN_LEVEL,
+  VALUE_ABSENT,
+  VALUE_NOT_APPLICABLE,
+  VALUE_PRESENT,
+} from "../engine/codes.js";
+import type { Kernel } from "../rubric/compileRubric.js";
 import type { Issue } from "../issue.js";
 import { describeValue } from "../issue.js";
-
-/** What a raw cell turned out to be. */
-export const VALUE_ABSENT = 0;
-export const VALUE_PRESENT = 1;
-export const VALUE_NOT_APPLICABLE = 2;
-
-/** Outcome codes of `readValue`; 0 is success. */
-export const READ_OK = 0;
-export const READ_NOT_A_NUMBER = 1;
-export const READ_NOT_FINITE = 2;
-export const READ_OUT_OF_RANGE = 3;
-export const READ_NOT_BINARY = 4;
-export const READ_NOT_INTEGER = 5;
-export const READ_UNKNOWN_LEVEL = 6;
 
 /** Reusable output of `readValue`, so that the hot path allocates nothing. */
 export interface ReadSlot {
@@ -188,7 +185,8 @@ export function readScore(raw: unknown, slot: ReadSlot): number {
  *
  * Empty, `null` and `undefined` are absent (missing); the `NOT_APPLICABLE_TOKENS` are not
  * applicable. Nothing is clamped or coerced except by a linear leaf's declared goalposts.
- * @param rubric - compiled rubric
+ * Internal: callers read through `BodyScorer.give` or the observation store.
+ * @param k - the rubric's kernel
  * @param node - node position
  * @param raw - the raw value: a string from a file, a number, or null/undefined
  * @param slot - receives kind, value and precision
@@ -197,9 +195,9 @@ export function readScore(raw: unknown, slot: ReadSlot): number {
  *   share, a score in [0, 1]
  * @returns `READ_OK` or an error code
  */
-export function readValue(rubric: CompiledRubric, node: number, raw: unknown, slot: ReadSlot, observation = false): number {
-  const kind = !observation && rubric.obsSet[node]! >= 0 ? LEAF_SCORE : rubric.leafKind[node]!;
-  const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? rubric.levels[node] : undefined);
+export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot, observation = false): number {
+  const kind = !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node]!;
+  const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? k.levels[node] : undefined);
   if (code !== PARSED) return code;
   const x = parsedValue;
   switch (kind) {
@@ -208,18 +206,27 @@ export function readValue(rubric: CompiledRubric, node: number, raw: unknown, sl
       slot.value = x;
       break;
     case LEAF_COUNT: {
-      const max = rubric.leafA[node]!;
+      const max = k.leafA[node]!;
       if (!Number.isInteger(x)) return READ_NOT_INTEGER;
       if (x < 0 || x > max) return READ_OUT_OF_RANGE;
       slot.value = x / max;
       break;
     }
     case LEAF_LINEAR: {
-      const low = rubric.leafA[node]!;
-      const high = rubric.leafB[node]!;
-      const t = rubric.leafDescending[node] === 1 ? (high - x) / (high - low) : (x - low) / (high - low);
+      let low = k.leafA[node]!;
+      let high = k.leafB[node]!;
+      let at = x;
+      const halved = !Number.isFinite(high - low);
+      if (halved) {
+        // Goalposts far apart (say ±1e308): their distance overflows, half of it does not.
+        low /= 2;
+        high /= 2;
+        at /= 2;
+      }
+      const span = high - low;
+      const t = k.leafDescending[node] === 1 ? (high - at) / span : (at - low) / span;
       slot.value = t < 0 ? 0 : t > 1 ? 1 : t;
-      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(parsedDecimals) / (high - low);
+      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(parsedDecimals) / span / (halved ? 2 : 1);
       break;
     }
     case LEAF_ORDINAL:
@@ -233,20 +240,20 @@ export function readValue(rubric: CompiledRubric, node: number, raw: unknown, sl
 
 /**
  * What a node expects, in words, for messages.
- * @param rubric - compiled rubric
+ * @param k - the rubric's kernel
  * @param node - node position
  * @param observation - as in `readValue`
  * @returns e.g. "0 or 1", "a number from 0 to 1"
  */
-export function expectedInput(rubric: CompiledRubric, node: number, observation = false): string {
-  const kind = !observation && rubric.obsSet[node]! >= 0 ? LEAF_SCORE : rubric.leafKind[node];
+export function expectedInput(k: Kernel, node: number, observation = false): string {
+  const kind = !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node];
   switch (kind) {
     case LEAF_BINARY:
       return "0 or 1";
     case LEAF_COUNT:
-      return `a whole number from 0 to ${rubric.leafA[node]}`;
+      return `a whole number from 0 to ${k.leafA[node]}`;
     case LEAF_ORDINAL:
-      return `one of ${[...rubric.levels[node]!.keys()].map((k) => JSON.stringify(k)).join(", ")}`;
+      return `one of ${[...k.levels[node]!.keys()].map((l) => JSON.stringify(l)).join(", ")}`;
     case LEAF_LINEAR:
       return "a finite number";
     default:
@@ -254,25 +261,23 @@ export function expectedInput(rubric: CompiledRubric, node: number, observation 
   }
 }
 
-const READ_CODES = ["ok", "not_a_number", "not_finite", "out_of_range", "not_binary", "not_integer", "unknown_level"];
-
 /**
  * Explains a `readValue` error as an issue.
- * @param rubric - compiled rubric
+ * @param k - the rubric's kernel
  * @param node - node position
  * @param raw - the raw value that failed
  * @param code - the error code `readValue` returned
  * @param observation - as in `readValue`
  * @returns the issue, with the node code as `path`
  */
-export function readIssue(rubric: CompiledRubric, node: number, raw: unknown, code: number, observation = false): Issue {
-  const info = rubric.nodes[node]!;
-  const expected = expectedInput(rubric, node, observation);
+export function readIssue(k: Kernel, node: number, raw: unknown, code: number, observation = false): Issue {
+  const info = k.rubric.nodes[node]!;
+  const expected = expectedInput(k, node, observation);
   const received = describeValue(raw);
   const comma = typeof raw === "string" && code === READ_NOT_A_NUMBER ? /^\s*([+-]?\d*),(\d+)\s*$/.exec(raw) : null;
   const hint = comma ? `a decimal comma? write it with a point: ${comma[1]}.${comma[2]}` : undefined;
   return {
-    code: READ_CODES[code] ?? "invalid_value",
+    code: CODES.read[code] ?? "invalid_value",
     path: info.code,
     message: `"${info.code}" expects ${expected}, found ${received}${hint ? ` (${hint})` : ""}`,
     expected,

@@ -1,19 +1,10 @@
 import type { Issue } from "../issue.js";
+import { READ_OK } from "../engine/codes.js";
+import { ownProperty, plainData, type PlainRecord } from "../internal/plainData.js";
 import type { CompiledRubric } from "../rubric/compileRubric.js";
-import {
-  createFrame,
-  evaluateFrame,
-  FLAG_INCONSISTENT,
-  giveInput,
-  resetFrame,
-  SOURCE_GATE,
-  SOURCE_INPUT,
-  STATUS_MISSING,
-  STATUS_NOT_APPLICABLE,
-  STATUS_SCORED,
-  type ScoreFrame,
-} from "./evaluate.js";
-import { createReadSlot, READ_OK, readIssue, readValue, VALUE_NOT_APPLICABLE, VALUE_PRESENT } from "./readValue.js";
+import { BodyScorer } from "./bodyScorer.js";
+import { ObservationStore } from "./observationStore.js";
+import { createWeights, WeightVector } from "./weights.js";
 
 /** A node's status: scored, not applicable to the body, or missing (nobody recorded it). */
 export type NodeStatus = "scored" | "not_applicable" | "missing";
@@ -40,7 +31,7 @@ export interface Contribution {
   readonly code: string;
   /** Weight as written in the rubric (or as passed in). */
   readonly weight: number;
-  /** Weight after re-weighting over applicable children (0 for an excluded child). */
+  /** Weight after re-weighting over the children that count (0 for a child that does not). */
   readonly share: number;
   readonly status: NodeStatus;
   readonly value: number | null;
@@ -70,6 +61,7 @@ export interface NodeScore {
 
 /** The result of scoring one body. */
 export interface BodyScore {
+  /** The rubric that scored the body: id, version and content hash. */
   readonly rubric: { readonly id: string; readonly version: string; readonly hash: string };
   readonly id?: string;
   readonly fields?: Readonly<Record<string, string>>;
@@ -86,90 +78,17 @@ export interface BodyScore {
   readonly issues: readonly Issue[];
 }
 
-const STATUS_NAMES: readonly NodeStatus[] = ["missing", "scored", "not_applicable", "missing"];
-const SOURCE_NAMES: readonly NodeSource[] = ["none", "input", "children", "observations", "gate", "policy"];
-
-/** Status name for a frame status code. */
-export function statusName(code: number): NodeStatus {
-  return STATUS_NAMES[code] ?? "missing";
+/** Options of `scoreBody`. */
+export interface ScoreOptions {
+  /**
+   * Weights replacing the rubric's: a `WeightVector`, or one weight per child edge in node order
+   * then child order (checked as `createWeights` checks them).
+   */
+  readonly weights?: WeightVector | ArrayLike<number>;
 }
 
-/**
- * Loads one body's input into a frame (after `resetFrame`), returning the problems found.
- * Unknown keys and unreadable values become issues and count as absent.
- * @param rubric - compiled rubric
- * @param frame - frame to fill
- * @param input - the body's values and observations
- * @param raw - when given, receives the raw value of each node given directly (for explanations)
- * @returns the issues, empty when every input was read
- */
-export function loadBodyInput(rubric: CompiledRubric, frame: ScoreFrame, input: BodyInput, raw?: Map<number, number | string>): Issue[] {
-  const issues: Issue[] = [];
-  const slot = createReadSlot();
-  for (const [key, value] of Object.entries(input.values ?? {})) {
-    const node = rubric.index.get(key);
-    if (node === undefined) {
-      issues.push({ code: "unknown_input", path: key, message: `"${key}" is not a node code or alias of ${rubric.id}`, received: key });
-      continue;
-    }
-    const code = readValue(rubric, node, value, slot);
-    if (code !== READ_OK) {
-      issues.push(readIssue(rubric, node, value, code));
-      continue;
-    }
-    if (slot.kind === 0) continue;
-    if (frame.inKind[node] !== 0) {
-      issues.push({ code: "duplicate_input", path: key, message: `"${rubric.nodes[node]!.code}" is given twice (by code and alias)` });
-      continue;
-    }
-    giveInput(frame, node, slot);
-    if (raw && (typeof value === "number" || typeof value === "string")) raw.set(node, value);
-  }
-  const sets = new Map(rubric.observationSets.map((s, i) => [s.id, i] as const));
-  for (const [setId, rows] of Object.entries(input.observations ?? {})) {
-    const set = sets.get(setId);
-    if (set === undefined) {
-      issues.push({ code: "unknown_observation_set", path: setId, message: `"${setId}" is not an observation set of ${rubric.id}`, received: setId });
-      continue;
-    }
-    const leaves = rubric.observationSets[set]!.leaves;
-    frame.setCount[set] = rows.length;
-    rows.forEach((row, r) => {
-      const seen = new Set<number>();
-      for (const [key, value] of Object.entries(row)) {
-        const node = rubric.index.get(key);
-        if (node === undefined || rubric.obsSet[node] !== set) {
-          issues.push({ code: "unknown_observation_input", path: `${setId}[${r}].${key}`, message: `"${key}" is not a leaf fed by observation set "${setId}"`, received: key });
-          continue;
-        }
-        seen.add(node);
-        const code = readValue(rubric, node, value, slot, true);
-        if (code !== READ_OK) {
-          issues.push({ ...readIssue(rubric, node, value, code, true), path: `${setId}[${r}].${key}` });
-          frame.obsMissing[node]!++;
-        } else addObservation(frame, node, slot.kind, slot.value);
-      }
-      // A leaf with no cell in this row is a missing value for this observation.
-      for (const leaf of leaves) if (!seen.has(leaf)) frame.obsMissing[leaf]!++;
-    });
-  }
-  return issues;
-}
-
-/**
- * Adds one observation of a per-observation leaf to a frame.
- * @param frame - the body's frame
- * @param node - leaf position
- * @param kind - VALUE_ABSENT (missing), VALUE_PRESENT or VALUE_NOT_APPLICABLE
- * @param value - the observation's score
- */
-export function addObservation(frame: ScoreFrame, node: number, kind: number, value: number): void {
-  if (kind === VALUE_PRESENT) {
-    frame.obsSum[node]! += value;
-    frame.obsN[node]!++;
-  } else if (kind === VALUE_NOT_APPLICABLE) frame.obsNotApplicable[node]!++;
-  else frame.obsMissing[node]!++;
-}
+/** Limits on one body's input: far above any real survey row, low enough to refuse a runaway object. */
+const INPUT_LIMITS = { maxDepth: 6, maxValues: 10_000_000 };
 
 /**
  * Scores one body and explains every number.
@@ -177,147 +96,92 @@ export function addObservation(frame: ScoreFrame, node: number, kind: number, va
  * Inputs may be given at any level; a node given directly overrides its subtree (a consistency
  * warning is added when they disagree beyond the precision of the inputs). Missing, not
  * applicable and zero stay distinct: with an empty input every node is missing and
- * `missingInputs` lists every leaf.
+ * `missingInputs` lists every leaf. The input is read once, own properties only, so nothing
+ * inherited from `Object.prototype` and no getter answering twice can change a score.
  * @param rubric - compiled rubric (from `parseRubric` or `loadEdition`)
  * @param input - the body's values and observations
- * @param weights - optional edge weights replacing the rubric's (for sensitivity analysis)
+ * @param options - optional weights replacing the rubric's (for sensitivity analysis)
  * @returns the body's scores, statuses, explanations, warnings and input issues
+ * @throws TypeError when the input cannot be read as data; RangeError for invalid weights
  * @example
  * scoreBody(loadEdition("2017"), { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }).value // => 0.35
  */
-export function scoreBody(rubric: CompiledRubric, input: BodyInput, weights?: Float64Array): BodyScore {
-  const frame = createFrame(rubric);
-  resetFrame(frame);
-  const raw = new Map<number, number | string>();
-  const issues = loadBodyInput(rubric, frame, input, raw);
-  evaluateFrame(rubric, frame, weights);
-  return frameToBodyScore(rubric, frame, input, issues, weights ?? rubric.weights, raw);
-}
+export function scoreBody(rubric: CompiledRubric, input: BodyInput, options: ScoreOptions = {}): BodyScore {
+  const copy = plainData(input, INPUT_LIMITS);
+  if ("problem" in copy) throw new TypeError(`scoreBody: ${copy.problem.message}`);
+  const body = copy.value;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new TypeError("scoreBody: expected the body's input as an object");
+  const weights = options.weights === undefined || options.weights instanceof WeightVector ? options.weights : createWeights(rubric, options.weights);
+  const scorer = new BodyScorer(rubric, { weights, explain: true });
+  scorer.begin();
+  const issues: Issue[] = [];
 
-/**
- * Builds the plain result object from an evaluated frame.
- * @param rubric - compiled rubric
- * @param frame - an evaluated frame
- * @param input - the body's identity (id, fields)
- * @param issues - input issues to carry
- * @param weights - the weights used
- * @param raw - the raw inputs of the nodes given directly, by node position (shown in explanations)
- * @returns the body's result
- */
-export function frameToBodyScore(
-  rubric: CompiledRubric,
-  frame: ScoreFrame,
-  input: Pick<BodyInput, "id" | "fields">,
-  issues: readonly Issue[],
-  weights: Float64Array = rubric.weights,
-  raw: ReadonlyMap<number, number | string> = new Map(),
-): BodyScore {
-  const { value, status, source, computed, computedStatus, flags, gatedBy, err } = frame;
-  const valueOf = (i: number) => (status[i] === STATUS_SCORED ? value[i]! : null);
-  const warnings: Issue[] = [];
-  const nodes = rubric.nodes.map((info, i): NodeScore => {
-    const start = rubric.childStart[i]!;
-    const end = rubric.childStart[i + 1]!;
-    let contributions: Contribution[] | undefined;
-    if (end > start) {
-      const naZero = info.notApplicable === "zero";
-      let wsum = 0;
-      for (let e = start; e < end; e++) {
-        const s = status[rubric.childNode[e]!];
-        if (s === STATUS_SCORED || (naZero && s === STATUS_NOT_APPLICABLE)) wsum += weights[e]!;
-      }
-      contributions = [];
-      for (let e = start; e < end; e++) {
-        const c = rubric.childNode[e]!;
-        const s = status[c]!;
-        const counts = s === STATUS_SCORED || (naZero && s === STATUS_NOT_APPLICABLE);
-        const share = counts && wsum > 0 ? weights[e]! / wsum : 0;
-        const v = s === STATUS_SCORED ? value[c]! : naZero && s === STATUS_NOT_APPLICABLE ? 0 : null;
-        contributions.push({
-          code: rubric.nodes[c]!.code,
-          weight: weights[e]!,
-          share,
-          status: statusName(s),
-          value: valueOf(c),
-          contribution: counts && info.rule === "arithmetic" && v !== null ? share * v : null,
-        });
-      }
-    }
-    if (flags[i]! & FLAG_INCONSISTENT) {
-      warnings.push({
-        code: "inconsistent_input",
-        path: info.code,
-        message: `"${info.code}" is given as ${value[i]} but its ${end > start ? "children give" : "observations give"} ${computed[i]} (difference ${Math.abs(value[i]! - computed[i]!).toPrecision(3)}, beyond the inputs' precision ±${(err[i]! + 1e-9).toPrecision(2)})`,
-        expected: String(computed[i]),
-        received: String(value[i]),
-      });
-    }
-    const set = rubric.obsSet[i]!;
-    return {
-      code: info.code,
-      label: info.label.es,
-      ...(info.view !== undefined ? { view: info.view } : {}),
-      depth: info.depth,
-      status: statusName(status[i]!),
-      value: valueOf(i),
-      source: SOURCE_NAMES[source[i]!] ?? "none",
-      ...(source[i] === SOURCE_INPUT && raw.has(i) ? { input: raw.get(i)! } : {}),
-      ...(source[i] === SOURCE_INPUT && computedStatus[i] !== 0
-        ? { computed: computedStatus[i] === STATUS_SCORED ? computed[i]! : null }
-        : {}),
-      ...(set >= 0
-        ? {
-            observations: {
-              n: frame.obsN[i]!,
-              missing: frame.obsMissing[i]!,
-              notApplicable: frame.obsNotApplicable[i]!,
-              total: frame.setCount[set]!,
-            },
-          }
-        : {}),
-      ...(contributions ? { contributions } : {}),
-      ...(gatedBy[i]! >= 0 ? { gatedBy: rubric.nodes[gatedBy[i]!]!.code } : {}),
-    };
-  });
-  return {
-    rubric: { id: rubric.id, version: rubric.version, hash: rubric.hash },
-    ...(input.id !== undefined ? { id: input.id } : {}),
-    ...(input.fields !== undefined ? { fields: input.fields } : {}),
-    value: valueOf(rubric.root),
-    status: statusName(status[rubric.root]!),
-    nodes,
-    missingInputs: missingInputs(rubric, frame),
-    warnings,
-    issues,
-  };
-}
-
-/**
- * The inputs whose absence leaves the result incomplete: the missing leaves (or observation-fed
- * nodes) that the root and the view tops depend on. A subtree overridden by a node given
- * directly, or forced to 0 by a gate, needs no input and is not reported.
- * @param rubric - compiled rubric
- * @param frame - an evaluated frame
- * @returns node codes in display order, without duplicates
- */
-export function missingInputs(rubric: CompiledRubric, frame: ScoreFrame): string[] {
-  const out: number[] = [];
-  const visited = new Uint8Array(rubric.size);
-  const stack = rubric.nodes.filter((n) => n.parent === undefined).map((n) => n.index);
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (visited[n]) continue;
-    visited[n] = 1;
-    if (frame.source[n] === SOURCE_INPUT || frame.source[n] === SOURCE_GATE) continue;
-    const start = rubric.childStart[n]!;
-    const end = rubric.childStart[n + 1]!;
-    if (end === start) {
-      if (frame.status[n] === STATUS_MISSING) out.push(n);
+  const values = record(body, "values");
+  for (const key of Object.keys(values)) {
+    const raw = values[key];
+    const node = rubric.index.get(key);
+    if (node === undefined) {
+      issues.push({ code: "unknown_input", path: key, message: `"${key}" is not a node code or alias of ${rubric.id}`, received: key });
       continue;
     }
-    for (let e = start; e < end; e++) stack.push(rubric.childNode[e]!);
+    const code = scorer.give(node, raw);
+    if (code !== READ_OK) issues.push(scorer.issue(node, raw, code));
   }
-  return out.sort((a, b) => a - b).map((n) => rubric.nodes[n]!.code);
+
+  const observations = record(body, "observations");
+  const setKeys = Object.keys(observations);
+  if (setKeys.length > 0) {
+    const store = new ObservationStore(rubric);
+    for (const setId of setKeys) {
+      const set = rubric.observationSets.findIndex((s) => s.id === setId);
+      if (set < 0) {
+        issues.push({ code: "unknown_observation_set", path: setId, message: `"${setId}" is not an observation set of ${rubric.id}`, received: setId });
+        continue;
+      }
+      const rows = observations[setId];
+      if (!Array.isArray(rows)) throw new TypeError(`scoreBody: observations.${setId} must be an array of rows`);
+      rows.forEach((row: unknown, r) => {
+        store.beginRow("", set);
+        const cells = row !== null && typeof row === "object" && !Array.isArray(row) ? (row as PlainRecord) : Object.create(null);
+        const given = new Set<number>();
+        for (const key of Object.keys(cells)) {
+          const node = rubric.index.get(key);
+          const path = `${setId}[${r}].${key}`;
+          if (node === undefined || store.setOf(node) !== set || given.has(node)) {
+            const twice = node !== undefined && given.has(node);
+            issues.push(
+              twice
+                ? { code: "duplicate_input", path, message: `"${key}" gives leaf "${rubric.nodes[node]!.code}" a second time in one observation` }
+                : { code: "unknown_observation_input", path, message: `"${key}" is not a leaf fed by observation set "${setId}"`, received: key },
+            );
+            continue;
+          }
+          given.add(node);
+          const code = store.cell(node, cells[key]);
+          if (code !== READ_OK) {
+            const issue = scorer.issue(node, cells[key], code, true);
+            issues.push({ ...issue, path, message: `${issue.message} (observation counted as missing)` });
+          }
+        }
+        store.endRow();
+      });
+    }
+    scorer.observe(store, "");
+  }
+
+  scorer.evaluate();
+  const id = ownProperty(body, "id");
+  if (id !== undefined && typeof id !== "string") throw new TypeError("scoreBody: id must be a string");
+  const fields = ownProperty(body, "fields");
+  return scorer.result({ id, fields: fields === undefined ? undefined : (record(body, "fields") as Record<string, string>) }, issues);
+}
+
+/** An own property that must be an object of named values (absent: empty). */
+function record(body: object, key: string): PlainRecord {
+  const v = ownProperty(body, key);
+  if (v === undefined || v === null) return Object.create(null);
+  if (typeof v !== "object" || Array.isArray(v)) throw new TypeError(`scoreBody: ${key} must be an object keyed by ${key === "fields" ? "field name" : key === "values" ? "node code" : "observation set id"}`);
+  return v as PlainRecord;
 }
 
 /**
@@ -326,6 +190,8 @@ export function missingInputs(rubric: CompiledRubric, frame: ScoreFrame): string
  * @param score - the body's result
  * @param key - node code or alias
  * @returns the node's score, or undefined for an unknown key
+ * @example
+ * nodeScore(rubric, scoreBody(rubric, { values: { TG: 0.5 } }), "TG")?.value // => 0.5
  */
 export function nodeScore(rubric: CompiledRubric, score: BodyScore, key: string): NodeScore | undefined {
   const i = rubric.index.get(key);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { aggregate, Aggregator, formatFixed, parseRubric, scoreBody } from "../../src/index.js";
+import { Aggregator } from "../../src/engine/index.js";
+import { aggregate, formatFixed, parseRubric, scoreBody } from "../../src/index.js";
 import { frozen, leaf, node, rubricDoc } from "../helpers.js";
 
 const r = parseRubric(rubricDoc([node("root", [["a", 0.5], ["b", 0.5]]), leaf("a", { type: "score" }), leaf("b", { type: "score" })]));

@@ -254,23 +254,23 @@ describe("safeParseCrosswalk on malformed documents", () => {
     doc.mappings[4]!.provenance = { status: "certain", source: "ogmetric-notes" };
     const issues = issuesOf(doc);
     expect(codeAndPath(issues)).toEqual([
-      { code: "invalid_value", path: "$.schemaVersion" },
+      { code: "invalid_type", path: "$.schemaVersion" },
       { code: "invalid_type", path: "$.mappings[0].note" },
       { code: "invalid_value", path: "$.mappings[1].relation" },
       { code: "invalid_format", path: "$.mappings[2].from" },
-      { code: "missing_property", path: "$.mappings[3].provenance" },
+      { code: "missing_key", path: "$.mappings[3].provenance" },
       { code: "invalid_value", path: "$.mappings[4].provenance.status" },
     ]);
     expect(issues[1]).toMatchObject({ expected: "string", received: "3" });
-    expect(issues[2]).toMatchObject({ received: '"equal"' });
-    expect(issues[3]).toMatchObject({ received: '"TG"' });
+    expect(issues[2]).toMatchObject({ received: '"equal"', message: 'expected "same", "renamed", "assumed_equivalent" or "only_in_<edition>", found "equal"' });
+    expect(issues[3]).toMatchObject({ received: '"TG"', message: 'expected a lower-case dotted code such as tg.ai, found "TG"' });
   });
 
   it("reports a document that is not an object, or not JSON", () => {
     expect(codeAndPath(issuesOf([], {}))).toEqual([{ code: "invalid_type", path: "$" }]);
     expect(codeAndPath(issuesOf("{ not json", {}))).toEqual([{ code: "invalid_json", path: "$" }]);
     expect(codeAndPath(issuesOf({ schemaVersion: 1, from: { id: "a", version: "1.0.0" }, to: { id: "b", version: "1.0.0" }, mappings: [] }, {}))).toEqual([
-      { code: "too_small", path: "$.mappings" },
+      { code: "invalid_length", path: "$.mappings" },
     ]);
   });
 

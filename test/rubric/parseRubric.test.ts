@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { emitSchemas } from "../../src/rubric/emitSchemas.js";
 import {
   loadEditionDocument,
   parseRubric,
-  rubricJsonSchema,
   RubricError,
   safeParseRubric,
   type Issue,
@@ -73,9 +73,10 @@ describe("parseRubric on valid rubrics", () => {
     expect(safeParseRubric(doc).success).toBe(true);
   });
 
-  it("the shipped JSON Schema is the one generated from the zod schema", () => {
-    const shipped = JSON.parse(readFileSync(new URL("../../rubrics/schema/rubric.schema.json", import.meta.url), "utf8"));
-    expect(shipped).toEqual(rubricJsonSchema());
+  it("the shipped JSON Schemas and standalone validators are the ones generated from the zod schemas", () => {
+    const files = emitSchemas();
+    expect(files.map((f) => f.path)).toContain("rubrics/schema/rubric.schema.json");
+    for (const file of files) expect(readFileSync(new URL(`../../${file.path}`, import.meta.url), "utf8"), file.path).toBe(file.text);
   });
 
   it("parseRubric throws RubricError carrying the same issues safeParseRubric returns", () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { createReadSlot, READ_OK, readScore, VALUE_ABSENT, VALUE_NOT_APPLICABLE, VALUE_PRESENT } from "../../src/engine/index.js";
 import {
-  createReadSlot,
   formatExplanation,
   nodeScore,
   parseRubric,
-  READ_OK,
-  readScore,
   scoreBody,
-  VALUE_ABSENT,
-  VALUE_NOT_APPLICABLE,
-  VALUE_PRESENT,
   type BodyScore,
   type CompiledRubric,
   type RubricNode,

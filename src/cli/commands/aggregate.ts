@@ -1,3 +1,4 @@
+import type { CompiledRubric } from "../../index.js";
 import {
   Aggregator,
   READ_OK,
@@ -8,8 +9,7 @@ import {
   VALUE_PRESENT,
   createReadSlot,
   readScore,
-  type CompiledRubric,
-} from "../../index.js";
+} from "../../engine/index.js";
 import { describeValue } from "../../issue.js";
 import { CsvReader } from "../../io/readCsv.js";
 import { keyColumns, planColumns } from "../columns.js";

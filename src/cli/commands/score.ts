@@ -1,21 +1,5 @@
-import {
-  Aggregator,
-  FLAG_INCONSISTENT,
-  READ_OK,
-  STATUS_NOT_APPLICABLE,
-  STATUS_SCORED,
-  giveInput,
-  createFrame,
-  createReadSlot,
-  evaluateFrame,
-  formatFixed,
-  frameToBodyScore,
-  readIssue,
-  readValue,
-  resetFrame,
-  type CompiledRubric,
-  type RawValue,
-} from "../../index.js";
+import { formatFixed, type CompiledRubric } from "../../index.js";
+import { Aggregator, BodyScorer, FLAG_INCONSISTENT, ObservationStore, READ_OK, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
 import { CsvReader, type CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
@@ -24,7 +8,7 @@ import { IdLog, detach } from "../idLog.js";
 import { NumberText } from "../numberText.js";
 import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
-import { ObservationStore, rejectUnknownBodies } from "../observations.js";
+import { readObservationFile, rejectUnknownBodies } from "../observations.js";
 import type { ScoreOptions } from "../options.js";
 import { checkOutputs, RunOutputs, type Output } from "../outputs.js";
 import { RejectLog, cellReason, recordText, reportRejects } from "../rejects.js";
@@ -78,7 +62,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     let store: ObservationStore | undefined;
     if (o.observations.length > 0) {
       store = new ObservationStore(rubric);
-      for (const file of o.observations) await store.read(file, csvOptions, idColumn, rejects, reporter);
+      for (const file of o.observations) await readObservationFile(store, file, csvOptions, idColumn, rejects, reporter);
     }
 
     const pass = await scorePass(o, rubric, csv, plan, store, out, rejects, reporter);
@@ -143,9 +127,9 @@ async function scorePass(
   const { idCol, valueCols, valueNodes } = plan;
   const nValues = valueCols.length;
   const size = rubric.size;
-  const frame = createFrame(rubric);
+  const scorer = new BodyScorer(rubric, { explain: o.format !== "csv" && o.by.length === 0 });
+  const frame = scorer.frame;
   const { value, status, flags } = frame;
-  const slot = createReadSlot();
   const ids = new IdLog();
   const delimiter = csv.delimiter;
   const raw = o.raw;
@@ -195,16 +179,16 @@ async function scorePass(
         continue;
       }
 
-      resetFrame(frame);
+      scorer.begin();
       let reasons: string | undefined;
       let badCol = -1;
       let badCode = "";
       for (let k = 0; k < nValues; k++) {
         const node = valueNodes[k]!;
         const cell = row[valueCols[k]!]!;
-        const code = readValue(rubric, node, cell, slot);
+        const code = scorer.give(node, cell);
         if (code !== READ_OK) {
-          const issue = readIssue(rubric, node, cell as RawValue, code);
+          const issue = scorer.issue(node, cell, code);
           const name = header[valueCols[k]!]!;
           const shown = name === rubric.nodes[node]!.code ? JSON.stringify(name) : `${JSON.stringify(name)} (${rubric.nodes[node]!.code})`;
           reasons = `${reasons === undefined ? "" : `${reasons}; `}${cellReason(shown, issue)}`;
@@ -212,16 +196,14 @@ async function scorePass(
             badCol = valueCols[k]!;
             badCode = issue.code;
           }
-          continue;
         }
-        giveInput(frame, node, slot);
       }
       if (reasons !== undefined) {
         rejects.add(file, rowNo, badCol + 1, header[badCol]!, badCode, reasons, recordText(row, delimiter));
         continue;
       }
-      if (store !== undefined) store.load(id, frame);
-      evaluateFrame(rubric, frame);
+      if (store !== undefined) scorer.observe(store, id);
+      scorer.evaluate();
       scored++;
 
       ids.add(id, rowNo);
@@ -230,7 +212,7 @@ async function scorePass(
         const node = valueNodes[k]!;
         if ((flags[node]! & FLAG_INCONSISTENT) === 0) continue;
         inconsistent++;
-        const internal = rubric.childStart[node + 1]! > rubric.childStart[node]!;
+        const internal = rubric.nodes[node]!.children.length > 0;
         reporter.limited(
           "inconsistent",
           `${at(file, rowNo, valueCols[k]! + 1)}warning: column ${JSON.stringify(header[valueCols[k]!])} gives ${rubric.nodes[node]!.code} = ${value[node]} but its ${internal ? "children give" : "observations give"} ${frame.computed[node]} (beyond the inputs' precision ±${(frame.err[node]! + 1e-9).toPrecision(2)})`,
@@ -259,7 +241,7 @@ async function scorePass(
         sink.write(`${line}\n`);
       } else {
         const fields: Record<string, string> = Object.fromEntries(jsonFields.map(([name, c]) => [name, row[c]!]));
-        const body = frameToBodyScore(rubric, frame, { id, fields }, []);
+        const body = scorer.result({ id, fields }, []);
         const text = JSON.stringify(body);
         sink.write(format === "json" ? `${scored === 1 ? "\n" : ",\n"}${text}` : `${text}\n`);
       }

@@ -1,0 +1,13 @@
+/**
+ * Constants the formats and the library share. They live apart from the zod schemas
+ * (`schema.ts`, `crosswalkSchema.ts`), which only the build and the tests load.
+ */
+
+/** Rubric format version this library reads. */
+export const RUBRIC_SCHEMA_VERSION = 1;
+
+/** Crosswalk format version this library reads. */
+export const CROSSWALK_SCHEMA_VERSION = 1;
+
+/** Prefix of the `only_in_<edition>` crosswalk relation; the rest is the edition as written in the rubric's `edition`. */
+export const ONLY_IN_PREFIX = "only_in_";
