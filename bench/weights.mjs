@@ -23,15 +23,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Papa from "papaparse";
 import { createRng, DEFAULT_SEED } from "../fixtures/generate.mjs";
-import {
-  loadEdition,
-  createFrame,
-  resetFrame,
-  loadBodyInput,
-  evaluateFrame,
-  scoreBody,
-  STATUS_SCORED,
-} from "../dist/index.js";
+import { loadEdition, scoreBody } from "../dist/index.js";
+import { BodyScorer, ObservationStore, READ_OK, STATUS_SCORED, createWeights, evaluateFrame, rubricArrays } from "../dist/engine.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const IDENTITY = new Set(["id", "name", "state", "level", "type"]);
@@ -57,8 +50,9 @@ function parseArgs(argv) {
 const readCsv = (file) => Papa.parse(readFileSync(join(root, "fixtures", file), "utf8"), { header: true, skipEmptyLines: true }).data;
 
 /**
- * Reads the sample bodies of an edition into one filled frame each (through the core's
- * `loadBodyInput`), and keeps each body's input for the check against `scoreBody`.
+ * Reads the sample bodies of an edition into one filled frame each, through the core's one
+ * scoring path (`BodyScorer` and the observation store), and keeps each body's input for the
+ * check against `scoreBody`.
  */
 function loadBodies(rubric, edition) {
   const inputs = new Map();
@@ -68,20 +62,27 @@ function loadBodies(rubric, edition) {
   }
   // Observation files: 2017 has the citizen requests; 2019 also the request records.
   const files = { citizen_requests: `mga${edition}-sample-requests.csv`, request_records: `mga${edition}-sample-records.csv` };
-  for (const set of rubric.observationSets) {
+  const store = new ObservationStore(rubric);
+  rubric.observationSets.forEach((set, s) => {
     for (const row of readCsv(files[set.id])) {
       const input = inputs.get(row.id);
       if (!input) throw new Error(`weights.mjs: observation for unknown body ${row.id}`);
-      const observation = Object.fromEntries([...set.leaves].map((leaf) => [rubric.nodes[leaf].code, row[rubric.nodes[leaf].code]]));
+      const observation = Object.fromEntries(set.leaves.map((leaf) => [rubric.nodes[leaf].code, row[rubric.nodes[leaf].code]]));
       (input.observations[set.id] ??= []).push(observation);
+      store.beginRow(row.id, s);
+      for (const leaf of set.leaves) store.cell(leaf, row[rubric.nodes[leaf].code]);
+      store.endRow();
     }
-  }
+  });
   const frames = [...inputs.values()].map((input) => {
-    const frame = createFrame(rubric);
-    resetFrame(frame);
-    const issues = loadBodyInput(rubric, frame, input);
-    if (issues.length > 0) throw new Error(`weights.mjs: body ${input.id}: ${issues[0].message}`);
-    return frame;
+    const scorer = new BodyScorer(rubric);
+    scorer.begin();
+    for (const [key, value] of Object.entries(input.values)) {
+      const code = scorer.give(rubric.index.get(key), value);
+      if (code !== READ_OK) throw new Error(`weights.mjs: body ${input.id}: ${scorer.issue(rubric.index.get(key), value, code).message}`);
+    }
+    scorer.observe(store, input.id);
+    return scorer.frame;
   });
   return { frames, inputs: [...inputs.values()] };
 }
@@ -89,17 +90,18 @@ function loadBodies(rubric, edition) {
 /** A pool of weight vectors: per parent node, Dirichlet(1, ..., 1) over its child edges. */
 function drawWeights(rubric, count, seed) {
   const rng = createRng(seed, "bench/weights");
+  const { childStart, weights } = rubricArrays(rubric);
   const vectors = [];
   for (let v = 0; v < count; v++) {
-    const w = new Float64Array(rubric.weights.length);
+    const w = new Float64Array(weights.length);
     for (let i = 0; i < rubric.size; i++) {
-      const start = rubric.childStart[i];
-      const end = rubric.childStart[i + 1];
+      const start = childStart[i];
+      const end = childStart[i + 1];
       let sum = 0;
       for (let e = start; e < end; e++) sum += w[e] = -Math.log(1 - rng.next());
       for (let e = start; e < end; e++) w[e] /= sum;
     }
-    vectors.push(w);
+    vectors.push(createWeights(rubric, w));
   }
   return vectors;
 }
@@ -115,7 +117,7 @@ const root_ = rubric.root;
 let mismatches = 0;
 for (let b = 0; b < bodies; b++) {
   const f = frames[b];
-  evaluateFrame(rubric, f);
+  evaluateFrame(f);
   const reference = scoreBody(rubric, inputs[b]);
   let same = reference.issues.length === 0;
   for (let i = 0; i < rubric.size; i++) {
@@ -132,7 +134,7 @@ function rescore(count) {
     const w = pool[v % pool.length];
     for (let b = 0; b < bodies; b++) {
       const f = frames[b];
-      evaluateFrame(rubric, f, w);
+      evaluateFrame(f, w);
       checksum += f.value[root_];
     }
   }
@@ -144,7 +146,7 @@ const seconds = (performance.now() - start) / 1000;
 
 const perSecond = options.vectors / seconds;
 const fmt = (x) => Math.round(x).toLocaleString("en-US");
-console.log(`rubric ${rubric.id} ${rubric.version}: ${bodies} bodies, ${rubric.size} nodes, ${rubric.weights.length} edge weights`);
+console.log(`rubric ${rubric.id} ${rubric.version}: ${bodies} bodies, ${rubric.size} nodes, ${rubricArrays(rubric).weights.length} edge weights`);
 console.log(`check: rubric weights reproduce scoreBody on every node for ${bodies - mismatches}/${bodies} bodies  ${mismatches ? "MISMATCH" : "OK"}`);
 console.log(`${fmt(options.vectors)} weight vectors (seed ${options.seed}) x ${bodies} bodies in ${seconds.toFixed(3)} s`);
 console.log(`  ${fmt(perSecond)} weight vectors/s (full ${bodies}-body re-scores)`);

@@ -138,6 +138,7 @@ export interface Kernel {
 }
 
 const kernels = new WeakMap<object, Kernel>();
+const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * The engine's arrays of a rubric compiled by this library.
@@ -255,7 +256,7 @@ export function compileRubric(doc: RubricDocument): CompiledRubric {
     const info: NodeInfo = {
       index: i,
       code: node.code,
-      aliases: node.aliases ?? [],
+      aliases: node.aliases ?? NONE,
       label: node.label,
       ...(node.description ? { description: node.description } : {}),
       provenance: node.provenance,
@@ -268,7 +269,7 @@ export function compileRubric(doc: RubricDocument): CompiledRubric {
       rule: node.rule ?? "arithmetic",
       notApplicable: node.notApplicable ?? "reweight",
       missing: node.missing ?? "missing",
-      gates: node.gates ?? [],
+      gates: node.gates ?? NONE,
     };
     nodes.push(Object.freeze(info));
   });
@@ -312,7 +313,7 @@ export function compileRubric(doc: RubricDocument): CompiledRubric {
     label: doc.label,
     document: doc,
     sources: doc.sources,
-    references: doc.references ?? [],
+    references: doc.references ?? Object.freeze([]),
     size,
     root: 0,
     nodes: Object.freeze(nodes),

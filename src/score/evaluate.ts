@@ -27,8 +27,9 @@ import { createWeights, kernelWeights, type WeightVector } from "./weights.js";
 /** Slack added to every consistency comparison, for binary floating point. */
 export const CONSISTENCY_EPSILON = 1e-9;
 
-/** Reads a frame's kernel and default weights; set by the class's static block only. */
-let internalsOf: (f: ScoreFrame) => { readonly kernel: Kernel; readonly weights: Float64Array };
+/** Read a frame's kernel and default weights; set by the class's static block only. */
+let kernelOfFrame: (f: ScoreFrame) => Kernel;
+let weightsOfFrame: (f: ScoreFrame) => Float64Array;
 
 /**
  * Reusable buffers for scoring one body at a time: inputs in, values out. Create one per rubric
@@ -74,7 +75,8 @@ export class ScoreFrame {
   readonly #weights: Float64Array;
 
   static {
-    internalsOf = (f) => ({ kernel: f.#kernel, weights: f.#weights });
+    kernelOfFrame = (f) => f.#kernel;
+    weightsOfFrame = (f) => f.#weights;
   }
 
   /** @internal Use `createFrame`. */
@@ -192,8 +194,8 @@ function applyGates(k: Kernel, f: ScoreFrame, i: number): void {
  * @throws TypeError when `weights` was made for another rubric
  */
 export function evaluateFrame(frame: ScoreFrame, weights?: WeightVector): void {
-  const { kernel: k, weights: own } = internalsOf(frame);
-  let w = own;
+  const k = kernelOfFrame(frame);
+  let w = weightsOfFrame(frame);
   if (weights !== undefined) {
     if (weights.rubric !== frame.rubric) throw new TypeError(`evaluateFrame: the weight vector was made for ${weights.rubric.id}@${weights.rubric.version}, not for the frame's rubric`);
     w = kernelWeights(weights);

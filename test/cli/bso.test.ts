@@ -1,11 +1,8 @@
-import { existsSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
+import { dataSuite } from "../sharedData.js";
 import { BSO, BSO_MAPS, ROOT, cli, records, tempDir } from "./helpers.js";
 
-const haveBso = existsSync(BSO);
-if (!haveBso) console.warn(`skipping the CLI tests on the published 2017 data: ${BSO} is absent (it lives in ../shared/data beside the repository, not in it)`);
-
-describe.skipIf(!haveBso)("ogmetric score on the published 2017 per-body data (../shared/data/mga2017-bso.csv)", () => {
+dataSuite("ogmetric score on the published 2017 per-body data (../shared/data/mga2017-bso.csv)", BSO, () => {
   const t = tempDir();
   afterAll(t.cleanup);
   const scores = t.file("scores.csv");

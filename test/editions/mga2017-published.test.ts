@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,9 +13,9 @@ import {
 } from "../../src/index.js";
 import { compareReferences } from "../../src/analysis/compareReferences.js";
 
-const BSO = fileURLToPath(new URL("../../../shared/data/mga2017-bso.csv", import.meta.url));
+import { BSO_PATH as BSO, dataSuite } from "../sharedData.js";
+
 const haveBso = existsSync(BSO);
-if (!haveBso) console.warn(`skipping the published-2017 golden tests: ${BSO} is absent (it lives in ../shared/data beside the repository, not in it)`);
 
 function readBso(): BodyScore[] {
   const text = new TextDecoder("latin1").decode(readFileSync(BSO));
@@ -33,7 +32,7 @@ function readBso(): BodyScore[] {
   );
 }
 
-describe.skipIf(!haveBso)("MGA 2017 published per-body data (../shared/data/mga2017-bso.csv)", () => {
+dataSuite("MGA 2017 published per-body data (../shared/data/mga2017-bso.csv)", BSO, () => {
   const scores = haveBso ? readBso() : [];
   const rubric = loadEdition("2017");
 
