@@ -165,20 +165,32 @@ function policyStatus(policy: number): number {
   return policy === POLICY_ZERO ? STATUS_SCORED : policy === POLICY_NOT_APPLICABLE ? STATUS_NOT_APPLICABLE : STATUS_MISSING;
 }
 
-/** Applies the gates among node i's children: a child scoring exactly 0 forces its targets to 0. */
+/**
+ * Applies the gates among node i's children: a child scoring exactly 0 forces its targets to 0.
+ * A target forced to 0 scores exactly 0 too, so its own gates apply in turn: the passes repeat
+ * until one forces nothing new, so that the result does not depend on the order of the children
+ * (each pass forces at least one more child, so there are at most as many passes as children).
+ */
 function applyGates(k: Kernel, f: ScoreFrame, i: number): void {
   const { childStart, childNode, gateStart, gateTarget } = k;
   const { value, status, source, err, gatedBy } = f;
-  for (let e = childStart[i]!; e < childStart[i + 1]!; e++) {
-    const c = childNode[e]!;
-    if (status[c] !== STATUS_SCORED || value[c] !== 0) continue;
-    for (let g = gateStart[c]!; g < gateStart[c + 1]!; g++) {
-      const t = gateTarget[g]!;
-      value[t] = 0;
-      status[t] = STATUS_SCORED;
-      source[t] = SOURCE_GATE;
-      err[t] = 0;
-      gatedBy[t] = c;
+  let forced = true;
+  while (forced) {
+    forced = false;
+    for (let e = childStart[i]!; e < childStart[i + 1]!; e++) {
+      const c = childNode[e]!;
+      if (status[c] !== STATUS_SCORED || value[c] !== 0) continue;
+      for (let g = gateStart[c]!; g < gateStart[c + 1]!; g++) {
+        const t = gateTarget[g]!;
+        // Children were evaluated for this body just before: a gate source is this pass's doing.
+        if (source[t] === SOURCE_GATE) continue;
+        value[t] = 0;
+        status[t] = STATUS_SCORED;
+        source[t] = SOURCE_GATE;
+        err[t] = 0;
+        gatedBy[t] = c;
+        forced = true;
+      }
     }
   }
 }

@@ -219,6 +219,26 @@ describe("scoreBody gates", () => {
     expect(s.missingInputs).toEqual([]);
   });
 
+  it("a sibling forced to 0 by a gate gates in turn, whatever the order of the children", () => {
+    // a gates b, b gates c. With a = 0, b is forced to 0, so b "scores exactly 0" and forces c.
+    // The rule says nothing of the order children are listed in, so neither may the result.
+    const chain = (order: string[]) =>
+      parseRubric(
+        rubricDoc([
+          node("root", order.map((c): [string, number] => [c, 1]), { normalize: true }),
+          leaf("a", { type: "binary" }, { gates: ["b"] }),
+          leaf("b", { type: "binary" }, { gates: ["c"] }),
+          leaf("c", { type: "binary" }),
+        ]),
+      );
+    for (const order of [["a", "b", "c"], ["b", "a", "c"], ["c", "b", "a"], ["b", "c", "a"]]) {
+      const s = scoreBody(chain(order), { values: { a: 0, b: 1, c: 1 } });
+      expect(s.value, order.join()).toBe(0);
+      const byCode = Object.fromEntries(s.nodes.map((n) => [n.code, [n.value, n.source, n.gatedBy]]));
+      expect(byCode, order.join()).toEqual({ root: [0, "children", undefined], a: [0, "input", undefined], b: [0, "gate", "a"], c: [0, "gate", "b"] });
+    }
+  });
+
   it("a gate at 1 lets the siblings count", () => {
     const r = gated();
     const s = scoreBody(r, { values: { mec: 1, act: 2, fun: 1, form: 1, seg: 0 } });
