@@ -260,7 +260,7 @@ export class Aggregator {
   result(): AggregateTable {
     let groups = [...this.#groups.values()];
     if (this.#order === "key") {
-      const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      const cmp = compareCodePoints;
       groups = groups.sort((a, b) => {
         for (let k = 0; k < a.key.length; k++) {
           const c = k === this.#byState ? cmp(stateSortKey(a), stateSortKey(b)) || cmp(a.key[k]!, b.key[k]!) : cmp(a.key[k]!, b.key[k]!);
@@ -310,6 +310,24 @@ export class Aggregator {
 /** Appends a key part with its length, so that no choice of values can make two keys collide. */
 function joinKey(joined: string, part: string): string {
   return `${joined}${part.length}:${part}`;
+}
+
+/**
+ * Code point order, as the documents promise. JavaScript's `<` compares UTF-16 code units, which
+ * puts a character above U+FFFF (a surrogate pair, D800–DFFF) before U+E000–U+FFFF.
+ */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 function stateSortKey(g: Group): string {

@@ -70,6 +70,13 @@ describe("aggregate", () => {
     expect(({} as Record<string, unknown>).bodies).toBeUndefined();
   });
 
+  it("order: 'key' sorts keys in code point order, as documented: U+1F600 after U+FFEF", () => {
+    // In UTF-16 the emoji is the surrogate pair D83D DE00, which `<` would put before FFEF.
+    const agg = new Aggregator(["x"], { by: ["type"], order: "key" });
+    for (const type of ["😀", "\uffef", "b", "Ä"]) agg.add((name) => (name === "type" ? type : undefined), [0.5], [1]);
+    expect(agg.result().groups.map((g) => g.key[0])).toEqual(["b", "Ä", "\uffef", "😀"]);
+  });
+
   it("unknown states are reported, never guessed", () => {
     const t = aggregate([body("x", "Jalsico", "Municipio", 0.1, 0.1)], { by: ["state"] });
     expect(t.groups[0]!.key).toEqual(["Jalsico"]);
