@@ -70,11 +70,15 @@ class Group {
   readonly key: string[];
   readonly stateCode: string | undefined;
   bodies = 0;
+  /** Sum of body weights (compensated: `weight + weightComp`). */
   weight = 0;
+  weightComp = 0;
   readonly n: Int32Array;
   readonly na: Int32Array;
   readonly missing: Int32Array;
+  /** Per node: compensated sums of weights (`wsum + wcomp`) and of weight × value (`sum + comp`). */
   readonly wsum: Float64Array;
+  readonly wcomp: Float64Array;
   readonly sum: Float64Array;
   readonly comp: Float64Array;
   readonly min: Float64Array;
@@ -90,6 +94,7 @@ class Group {
     this.na = new Int32Array(size);
     this.missing = new Int32Array(size);
     this.wsum = new Float64Array(size);
+    this.wcomp = new Float64Array(size);
     this.sum = new Float64Array(size);
     this.comp = new Float64Array(size);
     this.min = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
@@ -185,8 +190,10 @@ export class Aggregator {
       this.#byRawKey.set(` ${rawKey}`.slice(1), g);
     }
     g.bodies++;
-    g.weight += weight;
-    const { n, na, missing, sum, comp, wsum, min, max, wMean, m2, values: kept } = g;
+    const total = g.weight + weight;
+    g.weightComp += Math.abs(g.weight) >= weight ? g.weight - total + weight : weight - total + g.weight;
+    g.weight = total;
+    const { n, na, missing, sum, comp, wsum, wcomp, min, max, wMean, m2, values: kept } = g;
     const spread = this.#wantSpread;
     const range = this.#wantRange;
     for (let j = 0; j < this.#codes.length; j++) {
@@ -194,16 +201,12 @@ export class Aggregator {
       if (s === STATUS_SCORED) {
         const v = values[j]!;
         n[j]!++;
-        // Neumaier compensated sum of weight × value.
-        const x = weight * v;
-        const before = sum[j]!;
-        const t = before + x;
-        comp[j]! += Math.abs(before) >= Math.abs(x) ? before - t + x : x - t + before;
-        sum[j] = t;
-        const w = wsum[j]! + weight;
-        wsum[j] = w;
+        // Neumaier compensated sums of weight × value and of the weights.
+        addCompensated(sum, comp, j, weight * v);
+        addCompensated(wsum, wcomp, j, weight);
         if (spread && weight > 0) {
           // Welford's weighted update for the variance.
+          const w = wsum[j]! + wcomp[j]!;
           const delta = v - wMean[j]!;
           wMean[j]! += (weight / w) * delta;
           m2[j]! += weight * delta * (v - wMean[j]!);
@@ -279,10 +282,10 @@ export class Aggregator {
         key: [...g.key],
         ...(g.stateCode !== undefined ? { stateCode: g.stateCode } : {}),
         bodies: g.bodies,
-        weight: g.weight,
+        weight: g.weight + g.weightComp,
         nodes: this.#codes.map((code, j): NodeStats => {
           const n = g.n[j]!;
-          const w = g.wsum[j]!;
+          const w = g.wsum[j]! + g.wcomp[j]!;
           const scored = n > 0 && w > 0;
           // Sorted once per node (typed-array sort is numeric), shared by the median and quantiles.
           const sorted = g.values ? Array.from(Float64Array.from(g.values[j]!).sort()) : undefined;
@@ -305,6 +308,14 @@ export class Aggregator {
       issues: [...this.#issues],
     };
   }
+}
+
+/** Adds `x` to the Neumaier sum `sum[j]`, carrying what the addition loses in `comp[j]`. */
+function addCompensated(sum: Float64Array, comp: Float64Array, j: number, x: number): void {
+  const before = sum[j]!;
+  const t = before + x;
+  comp[j]! += Math.abs(before) >= Math.abs(x) ? before - t + x : x - t + before;
+  sum[j] = t;
 }
 
 /** Appends a key part with its length, so that no choice of values can make two keys collide. */

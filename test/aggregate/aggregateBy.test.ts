@@ -57,6 +57,15 @@ describe("aggregate", () => {
     expect(t.groups[0]!.weight).toBe(6);
   });
 
+  it("a weighted mean of bodies that all score 0.5 is 0.5, and ten weights of 0.1 weigh 1 (compensated sums of weights)", () => {
+    // Summed naively, ten weights of 0.1 make 0.9999999999999999, and the mean 0.5000000000000001.
+    const agg = new Aggregator(["x"], { weight: "w" });
+    for (let i = 0; i < 10; i++) agg.add((name) => (name === "w" ? "0.1" : undefined), [0.5], [1]);
+    const g = agg.result().groups[0]!;
+    expect(g.nodes[0]!.mean).toBe(0.5);
+    expect(g.weight).toBe(1);
+  });
+
   it("several keys, sorted order, and keys like __proto__ stay data", () => {
     const extra = [...bodies(), body("b5", "Jalisco", "__proto__", 0.1, 0.1)];
     const t = aggregate(extra, { by: ["state", "type"], order: "key" });
