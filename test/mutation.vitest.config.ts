@@ -14,11 +14,12 @@ export default defineConfig({
     include: [
       "test/score/**/*.test.ts",
       "test/aggregate/**/*.test.ts",
+      "test/oracle/**/*.test.ts",
       "test/internal/sum.test.ts",
       "test/editions/editions.test.ts",
       "test/editions/editionProperties.test.ts",
     ],
-    exclude: ["test/**/*.cli.test.ts", "**/node_modules/**"],
+    exclude: ["test/oracle/cliParity.test.ts", "**/node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
