@@ -173,7 +173,7 @@ function policyStatus(policy: number): number {
  */
 function applyGates(k: Kernel, f: ScoreFrame, i: number): void {
   const { childStart, childNode, gateStart, gateTarget } = k;
-  const { value, status, source, err, gatedBy } = f;
+  const { value, status, source, err, gatedBy, flags } = f;
   let forced = true;
   while (forced) {
     forced = false;
@@ -189,6 +189,8 @@ function applyGates(k: Kernel, f: ScoreFrame, i: number): void {
         source[t] = SOURCE_GATE;
         err[t] = 0;
         gatedBy[t] = c;
+        // The gate overrides a value given directly too: whether it agreed with its subtree is moot.
+        flags[t] = 0;
         forced = true;
       }
     }

@@ -239,6 +239,23 @@ describe("scoreBody gates", () => {
     }
   });
 
+  it("a node forced to 0 by a gate raises no consistency warning: its given value is not used", () => {
+    // m is given as 0.9 while its children give 0.1: a warning, unless the gate g = 0 overrides m.
+    const r = parseRubric(
+      rubricDoc([
+        node("root", [["g", 0.5], ["m", 0.5]]),
+        leaf("g", { type: "binary" }, { gates: ["m"] }),
+        node("m", [["a", 1]]),
+        leaf("a", { type: "score" }),
+      ]),
+    );
+    const open = scoreBody(r, { values: { g: 1, m: "0.9", a: "0.1" } });
+    expect(open.warnings.map((w) => [w.path, w.received, w.expected])).toEqual([["m", "0.9", "0.1"]]);
+    const gated = scoreBody(r, { values: { g: 0, m: "0.9", a: "0.1" } });
+    expect(gated.nodes[2]).toMatchObject({ code: "m", value: 0, source: "gate", gatedBy: "g" });
+    expect(gated.warnings).toEqual([]);
+  });
+
   it("a gate at 1 lets the siblings count", () => {
     const r = gated();
     const s = scoreBody(r, { values: { mec: 1, act: 2, fun: 1, form: 1, seg: 0 } });
