@@ -106,8 +106,9 @@ function decimalsOf(x: number): number {
   return decimalsIn(String(x));
 }
 
+/** Half a unit of the last decimal (a whole number: ±0.5). Beyond 10^22 the power is computed. */
 function halfUnit(decimals: number): number {
-  return decimals <= 0 ? 0.5 : decimals >= POW10.length ? 0 : 0.5 / POW10[decimals]!;
+  return decimals <= 0 ? 0.5 : 0.5 / (POW10[decimals] ?? 10 ** decimals);
 }
 
 /** `readRaw` found a number: it is in `parsedValue`, its decimals in `parsedDecimals`. */

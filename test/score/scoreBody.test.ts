@@ -300,6 +300,14 @@ describe("scoreBody with nodes given directly", () => {
     expect(bad.value).toBeCloseTo(0.205, 15);
   });
 
+  it("the precision of an input with more than 22 decimals still counts, on a linear leaf's scale", () => {
+    // x = 5e-301 (301 decimals, ±5e-302) between goalposts 0 and 1e-300 scores 0.5 ± 0.05, so
+    // m given as 0.6 (±0.05) is within the inputs' precision of it.
+    const r = parseRubric(rubricDoc([node("m", [["x", 1]]), leaf("x", { type: "linear", low: 0, high: 1e-300 })]));
+    expect(scoreBody(r, { values: { x: "5e-301", m: "0.6" } }).warnings).toEqual([]);
+    expect(scoreBody(r, { values: { x: "5e-301", m: "0.7" } }).warnings).toHaveLength(1);
+  });
+
   it("a node given as not applicable is not applicable", () => {
     const s = scoreBody(r(), { values: { M: "NA", n: 0.4 } });
     expect(s.value).toBeCloseTo(0.4, 15);
