@@ -27,6 +27,7 @@ export function expectMatches(score: BodyScore, ref: RefScore, context: string):
   score.nodes.forEach((n, i) => {
     const r = ref.nodes[i]!;
     const at = `${context}: node ${n.code}`;
+    expect([n.label, n.depth, n.view, n.input], `${at} label, depth, view, input`).toEqual([r.label, r.depth, r.view, r.input]);
     expect(n.status, `${at} status`).toBe(r.status);
     expect(n.source, `${at} source`).toBe(r.source);
     expectClose(n.value, r.value === null ? null : toDouble(r.value), r.exact, `${at} value`);
@@ -53,5 +54,12 @@ export function expectMatches(score: BodyScore, ref: RefScore, context: string):
   expect(score.status, `${context}: root status`).toBe(root.status);
   expectClose(score.value, root.value === null ? null : toDouble(root.value), root.exact, `${context}: root value`);
   expect(score.missingInputs, `${context}: missingInputs`).toEqual(ref.missingInputs);
-  expect(score.issues.map((i) => [i.code, i.path]), `${context}: issues`).toEqual(ref.issues.map((i) => [i.code, i.path]));
+  expect(score.issues.map((i) => [i.code, i.path, i.expected, i.hint]), `${context}: issues`).toEqual(ref.issues.map((i) => [i.code, i.path, i.expected, i.hint]));
+  expect(score.warnings.map((w) => [w.code, w.path]), `${context}: warnings`).toEqual(ref.warnings.map((w) => ["inconsistent_input", w.path]));
+  score.warnings.forEach((w, i) => {
+    const r = ref.warnings[i]!;
+    expect(Number(w.received), `${context}: warning ${w.path} received`).toBe(toDouble(r.given));
+    expectClose(Number(w.expected), toDouble(r.computed), false, `${context}: warning ${w.path} expected`);
+    expect(w.message, `${context}: warning ${w.path} message`).toContain(`"${w.path}" is given as ${w.received} but its`);
+  });
 }

@@ -25,6 +25,11 @@
  *   observation counted is not applicable. A body with no observation in a set gets the set's
  *   `noObservations` policy.
  * - Views are scored after the main tree, by the same rules, over the main tree's final values.
+ * - Consistency: a value given as text is precise to half a unit of its last decimal (a whole
+ *   number to ±0.5; a count, a 0/1 or a level exactly); the precision of a computed value is the
+ *   weighted mean of its children's (the largest for `minimum`; observations, gates and policies
+ *   are exact). A node given a value whose subtree or observations give a value further away than
+ *   the two precisions (plus 1e-9) gets an `inconsistent_input` warning, unless a gate overrode it.
  */
 import type { RawValue, RubricDocument, RubricNode } from "../../src/index.js";
 import { add, cmp, div, fromDecimal, fromDouble, isZero, mul, ONE, q, sub, toDouble, ZERO, type Q } from "./rational.js";
@@ -43,6 +48,11 @@ export interface RefContribution {
 
 export interface RefNode {
   readonly code: string;
+  readonly label: string;
+  readonly depth: number;
+  readonly view?: string;
+  /** The raw value of a node given directly (a value or NA), as given. */
+  readonly input?: number | string;
   readonly status: Status;
   /** Exact value (for geometric nodes: the exact value of the double computed). */
   readonly value: Q | null;
@@ -59,6 +69,16 @@ export interface RefNode {
 export interface RefIssue {
   readonly code: string;
   readonly path: string;
+  /** For a value that could not be read: what the node expects, and a hint for a decimal comma. */
+  readonly expected?: string;
+  readonly hint?: string;
+}
+
+export interface RefWarning {
+  readonly path: string;
+  /** The value given and the value computed below it. */
+  readonly given: Q;
+  readonly computed: Q;
 }
 
 export interface RefScore {
@@ -66,6 +86,7 @@ export interface RefScore {
   readonly nodes: readonly RefNode[];
   readonly missingInputs: readonly string[];
   readonly issues: readonly RefIssue[];
+  readonly warnings: readonly RefWarning[];
 }
 
 export interface RefBody {
@@ -77,7 +98,33 @@ const NA_TOKENS = new Set(["NA", "N/A", "N.A.", "NO APLICA", "NOT APPLICABLE"]);
 /** Plain decimal notation, as the rubric format and the CLI reference describe it. */
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-type Reading = { kind: "absent" } | { kind: "na" } | { kind: "value"; value: Q; exact: boolean } | { kind: "error"; code: string };
+type Reading = { kind: "absent" } | { kind: "na" } | { kind: "value"; value: Q; exact: boolean; precision: number } | { kind: "error"; code: string };
+
+/** Decimals a number's text carries: "0.50" → 2, "5e-3" → 3, "12" → 0 (a number: as JavaScript writes it). */
+function decimalsOf(text: string): number {
+  const m = /^[+-]?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)!;
+  return (m[1] ?? "").length - Number(m[2] ?? "0");
+}
+
+/** Half a unit of the last decimal; a whole number is precise to ±0.5. */
+const halfUnit = (decimals: number): number => (decimals <= 0 ? 0.5 : 0.5 * 10 ** -decimals);
+
+/** What a node expects, in the words of the issue's `expected`. */
+export function expectedOf(node: RubricNode, asScore: boolean): string {
+  const input = asScore ? undefined : node.input;
+  switch (input?.type) {
+    case "binary":
+      return "0 or 1";
+    case "count":
+      return `a whole number from 0 to ${input.max}`;
+    case "ordinal":
+      return `one of ${input.levels.map((l) => JSON.stringify(l.value)).join(", ")}`;
+    case "linear":
+      return "a finite number";
+    default:
+      return "a number from 0 to 1";
+  }
+}
 
 interface Entry {
   node: RubricNode;
@@ -90,17 +137,19 @@ export function readRaw(node: RubricNode, raw: unknown, asScore: boolean): Readi
   const type = asScore || !input ? "score" : input.type;
   if (raw === null || raw === undefined) return { kind: "absent" };
   let x: number;
+  let text: string;
   if (typeof raw === "number") {
     if (Number.isNaN(raw)) return { kind: "error", code: "not_a_number" };
     if (!Number.isFinite(raw)) return { kind: "error", code: "not_finite" };
     x = raw;
+    text = String(raw);
   } else if (typeof raw === "string") {
     // Only ASCII spaces and controls are trimmed (a no-break space is not a blank cell).
     const s = raw.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
     if (s === "") return { kind: "absent" };
     if (type === "ordinal" && input?.type === "ordinal") {
       const level = input.levels.find((l) => l.value === s);
-      if (level) return { kind: "value", value: fromDouble(level.score), exact: true };
+      if (level) return { kind: "value", value: fromDouble(level.score), exact: true, precision: 0 };
     }
     if (!PLAIN_NUMBER.test(s)) {
       if (NA_TOKENS.has(s.toUpperCase())) return { kind: "na" };
@@ -111,17 +160,19 @@ export function readRaw(node: RubricNode, raw: unknown, asScore: boolean): Readi
     if (!Number.isFinite(x)) return { kind: "error", code: "not_finite" };
     // Sanity: the text is a plain decimal whose exact value rounds to x.
     if (fromDecimal(s) === undefined) throw new Error(`readRaw: ${s} passed the number pattern but is not a decimal`);
+    text = s;
   } else return { kind: "error", code: "not_a_number" };
   const v = fromDouble(x);
+  const precision = halfUnit(decimalsOf(text));
   switch (type) {
     case "binary":
-      return x === 0 || x === 1 ? { kind: "value", value: v, exact: true } : { kind: "error", code: "not_binary" };
+      return x === 0 || x === 1 ? { kind: "value", value: v, exact: true, precision: 0 } : { kind: "error", code: "not_binary" };
     case "count": {
       const max = (input as { max: number }).max;
       if (!Number.isInteger(x)) return { kind: "error", code: "not_integer" };
       if (x < 0 || x > max) return { kind: "error", code: "out_of_range" };
       // k / max: one correctly rounded division.
-      return { kind: "value", value: div(v, fromDouble(max)), exact: true };
+      return { kind: "value", value: div(v, fromDouble(max)), exact: true, precision: 0 };
     }
     case "ordinal":
       return { kind: "error", code: "unknown_level" };
@@ -130,12 +181,12 @@ export function readRaw(node: RubricNode, raw: unknown, asScore: boolean): Readi
       const lo = fromDouble(low);
       const hi = fromDouble(high);
       const t = div(direction === "descending" ? sub(hi, v) : sub(v, lo), sub(hi, lo));
-      if (cmp(t, ZERO) <= 0) return { kind: "value", value: ZERO, exact: true };
-      if (cmp(t, ONE) >= 0) return { kind: "value", value: ONE, exact: true };
-      return { kind: "value", value: t, exact: false };
+      if (cmp(t, ZERO) <= 0) return { kind: "value", value: ZERO, exact: true, precision: 0 };
+      if (cmp(t, ONE) >= 0) return { kind: "value", value: ONE, exact: true, precision: 0 };
+      return { kind: "value", value: t, exact: false, precision: precision / toDouble(sub(hi, lo)) };
     }
     default:
-      return x >= 0 && x <= 1 ? { kind: "value", value: v, exact: true } : { kind: "error", code: "out_of_range" };
+      return x >= 0 && x <= 1 ? { kind: "value", value: v, exact: true, precision } : { kind: "error", code: "out_of_range" };
   }
 }
 
@@ -143,7 +194,11 @@ interface State {
   status: Status;
   value: Q | null;
   exact: boolean;
+  /** Precision of the value (see the consistency rule). */
+  precision: number;
   source: Source;
+  /** Set for a node given a value that disagrees with what is computed below it. */
+  inconsistent?: boolean;
   computed?: { status: Status; value: Q | null };
   observations?: { n: number; missing: number; notApplicable: number; total: number };
   contributions?: RefContribution[];
@@ -196,7 +251,12 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
 
   const issues: RefIssue[] = [];
   // Inputs given directly.
-  const given = new Map<string, { kind: "na" } | { kind: "value"; value: Q; exact: boolean; raw: unknown }>();
+  const given = new Map<string, { kind: "na"; raw: unknown } | { kind: "value"; value: Q; exact: boolean; precision: number; raw: unknown }>();
+  /** A read error as an issue: what the node expects, and a hint when the text has a decimal comma. */
+  const readIssue = (code: string, path: string, node: RubricNode, asScore: boolean, raw: unknown): RefIssue => {
+    const comma = typeof raw === "string" && code === "not_a_number" ? /^\s*([+-]?\d*),(\d+)\s*$/.exec(raw) : null;
+    return { code, path, expected: expectedOf(node, asScore), ...(comma ? { hint: `a decimal comma? write it with a point: ${comma[1]}.${comma[2]}` } : {}) };
+  };
   const values = body.values ?? {};
   for (const key of Object.keys(values)) {
     const code = keyToCode.get(key);
@@ -205,11 +265,12 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
       continue;
     }
     const node = byCode.get(code)!.node;
-    const r = readRaw(node, values[key], node.children !== undefined || node.input?.observations !== undefined);
-    if (r.kind === "error") issues.push({ code: r.code, path: code });
+    const asScore = node.children !== undefined || node.input?.observations !== undefined;
+    const r = readRaw(node, values[key], asScore);
+    if (r.kind === "error") issues.push(readIssue(r.code, code, node, asScore, values[key]));
     else if (r.kind !== "absent") {
       if (given.has(code)) issues.push({ code: "duplicate_input", path: code });
-      else given.set(code, r.kind === "na" ? { kind: "na" } : { ...r, raw: values[key] });
+      else given.set(code, r.kind === "na" ? { kind: "na", raw: values[key] } : { ...r, raw: values[key] });
     }
   }
 
@@ -246,7 +307,7 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
         const acc = obs.get(code)!;
         const reading = readRaw(byCode.get(code)!.node, row[key], false);
         if (reading.kind === "error") {
-          issues.push({ code: reading.code, path });
+          issues.push(readIssue(reading.code, path, byCode.get(code)!.node, false, row[key]));
           acc.missing++;
         } else if (reading.kind === "absent") acc.missing++;
         else if (reading.kind === "na") acc.na++;
@@ -268,22 +329,22 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
     const { node } = byCode.get(code)!;
     if (node.children) return combine(code);
     const set = node.input?.observations?.set;
-    if (set === undefined) return { status: "missing", value: null, exact: false, source: "none" };
+    if (set === undefined) return { status: "missing", value: null, exact: false, precision: 0, source: "none" };
     const acc = obs.get(code)!;
     const total = rowsOf.get(set) ?? 0;
     const counts = { n: acc.n, missing: acc.missing, notApplicable: acc.na, total };
     if (total === 0) {
       const policy = (doc.observationSets ?? []).find((s) => s.id === set)!.noObservations;
-      if (policy === "zero") return { status: "scored", value: ZERO, exact: true, source: "policy", observations: counts };
-      if (policy === "not_applicable") return { status: "not_applicable", value: null, exact: false, source: "policy", observations: counts };
-      return { status: "missing", value: null, exact: false, source: "none", observations: counts };
+      if (policy === "zero") return { status: "scored", value: ZERO, exact: true, precision: 0, source: "policy", observations: counts };
+      if (policy === "not_applicable") return { status: "not_applicable", value: null, exact: false, precision: 0, source: "policy", observations: counts };
+      return { status: "missing", value: null, exact: false, precision: 0, source: "none", observations: counts };
     }
     const policy = missingPolicy(node);
-    if (acc.missing > 0 && policy === "missing") return { status: "missing", value: null, exact: false, source: "none", observations: counts };
+    if (acc.missing > 0 && policy === "missing") return { status: "missing", value: null, exact: false, precision: 0, source: "none", observations: counts };
     const n = acc.n + (policy === "zero" ? acc.missing : 0);
-    if (n === 0) return { status: "not_applicable", value: null, exact: false, source: "observations", observations: counts };
+    if (n === 0) return { status: "not_applicable", value: null, exact: false, precision: 0, source: "observations", observations: counts };
     // A sum of 0s and 1s is an exact integer, and one division rounds it correctly.
-    return { status: "scored", value: div(acc.sum, q(BigInt(n))), exact: acc.allBinary, source: "observations", observations: counts };
+    return { status: "scored", value: div(acc.sum, q(BigInt(n))), exact: acc.allBinary, precision: 0, source: "observations", observations: counts };
   };
 
   const evaluate = (code: string): void => {
@@ -292,16 +353,18 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
     const g = given.get(code);
     if (g?.kind === "value") {
       const computed = node.children || node.input?.observations ? { computed: { status: s.status, value: s.value } } : {};
-      state.set(code, { ...s, ...computed, status: "scored", value: g.value, exact: g.exact, source: "input" });
+      const gap = s.status === "scored" ? Math.abs(toDouble(sub(s.value!, g.value))) : 0;
+      const inconsistent = gap > g.precision + s.precision + 1e-9;
+      state.set(code, { ...s, ...computed, status: "scored", value: g.value, exact: g.exact, precision: g.precision, source: "input", inconsistent });
       return;
     }
     if (g?.kind === "na") {
-      state.set(code, { ...s, status: "not_applicable", value: null, exact: false, source: "input" });
+      state.set(code, { ...s, status: "not_applicable", value: null, exact: false, precision: 0, source: "input" });
       return;
     }
     if (s.status === "missing" && !node.input?.observations && missingPolicy(node) !== "missing") {
       const zero = missingPolicy(node) === "zero";
-      state.set(code, { ...s, status: zero ? "scored" : "not_applicable", value: zero ? ZERO : null, exact: zero, source: "policy" });
+      state.set(code, { ...s, status: zero ? "scored" : "not_applicable", value: zero ? ZERO : null, exact: zero, precision: 0, source: "policy" });
       return;
     }
     state.set(code, s);
@@ -327,6 +390,7 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
             status: "scored",
             value: ZERO,
             exact: true,
+            precision: 0,
             source: "gate",
             gatedBy: c.code,
             ...(ts.observations ? { observations: ts.observations } : {}),
@@ -354,11 +418,16 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
     let status: Status;
     let value: Q | null = null;
     let exact = false;
+    let precision = 0;
     if (missing) status = "missing";
     else if (applicable === 0) status = "not_applicable";
     else {
       status = "scored";
       const W = pool.reduce((t, p) => add(t, p.w), ZERO);
+      // Precision: the largest of the children's for minimum, their weighted mean otherwise (NA counted as 0 is exact).
+      const scored = pool.filter((p) => state.get(children[p.i]!.code)!.status === "scored");
+      if (rule === "minimum") precision = Math.max(0, ...scored.map((p) => state.get(children[p.i]!.code)!.precision));
+      else precision = scored.reduce((t, p) => t + toDouble(div(p.w, W)) * state.get(children[p.i]!.code)!.precision, 0);
       if (rule === "arithmetic") value = div(pool.reduce((t, p) => add(t, mul(p.w, p.v)), ZERO), W);
       else if (rule === "minimum") {
         value = pool.reduce((m, p) => (cmp(p.v, m) < 0 ? p.v : m), pool[0]!.v);
@@ -388,7 +457,7 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
         contribution: !isZero(share) && rule === "arithmetic" && v !== null ? mul(share, v) : null,
       };
     });
-    return { status, value, exact, source: status === "missing" ? "none" : "children", contributions };
+    return { status, value, exact, precision, source: status === "missing" ? "none" : "children", contributions };
   };
 
   // Main tree, then each view (view nodes in their list order; children first).
@@ -415,10 +484,21 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
     children.forEach((c, i) => ws[i]! > 0 && stack.push(c.code));
   }
 
+  const depthOf = new Map<string, number>();
+  for (const code of order) {
+    const entry = byCode.get(code)!;
+    for (const c of entry.node.children ?? []) if (byCode.get(c.code)!.view === entry.view) depthOf.set(c.code, (depthOf.get(code) ?? 0) + 1);
+  }
   const nodes = order.map((code): RefNode => {
     const s = state.get(code)!;
+    const { node, view } = byCode.get(code)!;
+    const g = given.get(code);
     return {
       code,
+      label: node.label.es,
+      depth: depthOf.get(code) ?? 0,
+      ...(view !== undefined ? { view } : {}),
+      ...(s.source === "input" && g !== undefined && (typeof g.raw === "number" || typeof g.raw === "string") ? { input: g.raw } : {}),
       status: s.status,
       value: s.status === "scored" ? s.value : null,
       exact: s.exact,
@@ -429,7 +509,10 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
       ...(s.gatedBy !== undefined ? { gatedBy: s.gatedBy } : {}),
     };
   });
-  return { nodes, missingInputs: order.filter((c) => missingInputs.has(c)), issues };
+  const warnings = order
+    .filter((c) => state.get(c)!.inconsistent === true && state.get(c)!.source === "input")
+    .map((c): RefWarning => ({ path: c, given: state.get(c)!.value!, computed: state.get(c)!.computed!.value! }));
+  return { nodes, missingInputs: order.filter((c) => missingInputs.has(c)), issues, warnings };
 }
 
 /** The double nearest a reference value, for comparisons and messages. */

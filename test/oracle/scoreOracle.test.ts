@@ -92,6 +92,30 @@ describe("scoreBody equals the reference evaluator", () => {
   });
 });
 
+describe("consistency warnings at the edge of the inputs' precision", () => {
+  it("a node given its computed value rounded to d decimals, ± a few units: warned exactly when the reference says", () => {
+    fc.assert(
+      fc.property(
+        rubricArb.chain((drawn) => fc.tuple(fc.constant(drawn), bodyArb(drawn, { clean: true }), fc.nat(), fc.integer({ min: 1, max: 6 }), fc.integer({ min: -3, max: 3 }))),
+        ([drawn, body, pick, d, k]) => {
+          const rubric = parseRubric(drawn.doc);
+          const base = scoreBody(rubric, body);
+          const candidates = base.nodes.filter((n) => n.status === "scored" && (n.source === "children" || n.source === "observations"));
+          if (candidates.length === 0) return;
+          const target = candidates[pick % candidates.length]!;
+          const units = Math.round(target.value! * 10 ** d) + k;
+          if (units < 0 || units > 10 ** d) return;
+          const alias = drawn.nodes.find((n) => n.code === target.code)!.alias;
+          const values = Object.fromEntries(Object.entries(body.values).filter(([key]) => key !== target.code && key !== alias));
+          const over = { values: { ...values, [target.code]: (units / 10 ** d).toFixed(d) }, observations: body.observations };
+          expectMatches(scoreBody(rubric, over), referenceScore(drawn.doc, over), `${target.code} = ${over.values[target.code]}`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("the frame kernel through BodyScorer equals the reference evaluator", () => {
   it("statuses and values in the frame, with a scorer reused from one body to the next", () => {
     fc.assert(
