@@ -20,6 +20,7 @@ export default defineConfig({
       "test/editions/editionProperties.test.ts",
     ],
     exclude: ["test/oracle/cliParity.test.ts", "**/node_modules/**"],
+    setupFiles: ["test/mutation.setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -11,7 +11,7 @@ import { formatFixed, roundHalfUp } from "../../src/index.js";
 import { compensatedSum, KahanAccumulator } from "../../src/internal/sum.js";
 import { add, fromDecimal, fromDouble, sub, toDouble, ZERO } from "./rational.js";
 
-fc.configureGlobal({ seed: 195, numRuns: 3000 });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 195, numRuns: 3000 });
 
 /** The exact decimal value of a finite double: |x| = digits · 10^-scale. */
 function exactDecimal(x: number): { negative: boolean; digits: bigint; scale: number } {

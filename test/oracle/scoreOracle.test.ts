@@ -13,7 +13,7 @@ import { toDouble } from "./rational.js";
 import { referenceScore, type RefScore } from "./referenceScore.js";
 
 // Seeded: a failure replays from the seed and path fast-check prints.
-fc.configureGlobal({ seed: 7_2026, numRuns: 250 });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 7_2026, numRuns: 250 });
 
 /** Scores a body through the engine door: give each value, load the observations, evaluate. */
 function scoreByFrame(rubric: CompiledRubric, scorer: BodyScorer, body: DrawnBody): void {

@@ -13,7 +13,7 @@ import {
 import { leaf, rubricDoc } from "../helpers.js";
 
 // Seeded: a failure replays from the seed fast-check prints.
-fc.configureGlobal({ seed: 20170, numRuns: 200 });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 20170, numRuns: 200 });
 
 type Shape = null | Shape[];
 const shapeArb: fc.Arbitrary<Shape> = fc.letrec<{ tree: Shape }>((tie) => ({
