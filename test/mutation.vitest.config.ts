@@ -21,6 +21,8 @@ export default defineConfig({
     ],
     exclude: ["test/oracle/cliParity.test.ts", "**/node_modules/**"],
     setupFiles: ["test/mutation.setup.ts"],
+    // Fewer runs per property per mutant (see test/propertyRuns.ts).
+    env: { OGMETRIC_MUTATION_RUN: "1" },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

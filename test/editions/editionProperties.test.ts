@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EDITIONS, loadEdition, scoreBody, type CompiledRubric, type RawValue } from "../../src/index.js";
+import { runs } from "../propertyRuns.js";
 
-fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 20190, numRuns: 150 });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 20190, numRuns: runs(150) });
 
 /** A random value on each leaf's own scale (binary 0/1, counts 0..max, scores in [0, 1]). */
 function leafArb(rubric: CompiledRubric, code: string): fc.Arbitrary<number> {

@@ -11,8 +11,9 @@ import { describe, expect, it } from "vitest";
 import { Aggregator } from "../../src/engine/index.js";
 import { aggregate, type BodyScore, type NodeStatus, type StatName } from "../../src/index.js";
 import { add, cmp, div, fromDecimal, fromDouble, mul, q, sub, toDouble, ZERO, type Q } from "./rational.js";
+import { runs } from "../propertyRuns.js";
 
-fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 6_2017, numRuns: 200 });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 6_2017, numRuns: runs(200) });
 
 const STATUS_CODE: Record<NodeStatus, number> = { scored: 1, not_applicable: 2, missing: 3 };
 

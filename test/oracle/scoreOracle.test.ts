@@ -11,9 +11,10 @@ import { bodyArb, rubricArb, scoredArb, type Drawn, type DrawnBody } from "./arb
 import { expectClose, expectMatches } from "./compare.js";
 import { toDouble } from "./rational.js";
 import { referenceScore, type RefScore } from "./referenceScore.js";
+import { runs } from "../propertyRuns.js";
 
 // Seeded: a failure replays from the seed and path fast-check prints.
-fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 7_2026, numRuns: 250 });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 7_2026, numRuns: runs(250) });
 
 /** Scores a body through the engine door: give each value, load the observations, evaluate. */
 function scoreByFrame(rubric: CompiledRubric, scorer: BodyScorer, body: DrawnBody): void {
@@ -87,7 +88,7 @@ describe("scoreBody equals the reference evaluator", () => {
           expectMatches(scoreBody(rubric, body, { weights: createWeights(rubric, weights) }), ref, `WeightVector ${weights}`);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 });
@@ -111,7 +112,7 @@ describe("consistency warnings at the edge of the inputs' precision", () => {
           expectMatches(scoreBody(rubric, over), referenceScore(drawn.doc, over), `${target.code} = ${over.values[target.code]}`);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });
@@ -133,7 +134,7 @@ describe("the frame kernel through BodyScorer equals the reference evaluator", (
           if (explain) expectMatches(scorer.result({}, scoreBody(rubric, second).issues), ref, "second body explained");
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -150,7 +151,7 @@ describe("the frame kernel through BodyScorer equals the reference evaluator", (
           }
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 });

@@ -23,6 +23,7 @@ import {
 import { createWeights, loadEdition, parseRubric, scoreBody, WeightVector } from "../../src/index.js";
 import { binaryExponent, kernelWeights } from "../../src/score/weights.js";
 import { leaf, node, rubricDoc } from "../helpers.js";
+import { runs } from "../propertyRuns.js";
 
 const SET = { label: { es: "s", en: "s" }, provenance: { status: "verified", source: "test" } } as const;
 
@@ -200,7 +201,7 @@ describe("WeightVector", () => {
           }
         },
       ),
-      { seed: 2, numRuns: 200 },
+      { seed: 2, numRuns: runs(200) },
     );
   });
 
@@ -211,7 +212,7 @@ describe("WeightVector", () => {
         expect(2 ** e <= x, `2^${e} <= ${x}`).toBe(true);
         expect(e === 1023 || x < 2 ** (e + 1), `${x} < 2^${e + 1}`).toBe(true);
       }),
-      { seed: 3, numRuns: 2000 },
+      { seed: 3, numRuns: runs(2000) },
     );
     expect([binaryExponent(5e-324), binaryExponent(1), binaryExponent(1.5), binaryExponent(2), binaryExponent(Number.MAX_VALUE)]).toEqual([-1074, 0, 0, 1, 1023]);
   });

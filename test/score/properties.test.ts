@@ -11,9 +11,10 @@ import {
   type RubricNode,
 } from "../../src/index.js";
 import { leaf, rubricDoc } from "../helpers.js";
+import { runs } from "../propertyRuns.js";
 
 // Seeded: a failure replays from the seed fast-check prints.
-fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 20170, numRuns: 200 });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 20170, numRuns: runs(200) });
 
 type Shape = null | Shape[];
 const shapeArb: fc.Arbitrary<Shape> = fc.letrec<{ tree: Shape }>((tie) => ({

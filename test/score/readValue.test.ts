@@ -18,6 +18,7 @@ import {
   VALUE_NOT_APPLICABLE,
   VALUE_PRESENT,
 } from "../../src/engine/index.js";
+import { runs } from "../propertyRuns.js";
 
 const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -60,7 +61,7 @@ describe("readScore reads plain decimal numbers exactly as documented", () => {
           expect(Math.abs(slot.err - p) <= 1e-15 * p, `${JSON.stringify(raw)}: precision ${slot.err}, expected ${p}`).toBe(true);
         }
       }),
-      { seed: 45, numRuns: 3000 },
+      { seed: 45, numRuns: runs(3000) },
     );
   });
 
