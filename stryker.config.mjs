@@ -27,6 +27,10 @@ export default {
   concurrency: 2,
   timeoutMS: 20_000,
   timeoutFactor: 2,
+  // Incremental: a later run retests only the mutants whose code or covering tests changed
+  // (`npm run test:mutation -- --force` retests everything).
+  incremental: true,
+  incrementalFile: "reports/mutation/stryker-incremental.json",
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
   reporters: ["progress", "clear-text", "html", "json"],
