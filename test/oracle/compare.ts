@@ -60,6 +60,10 @@ export function expectMatches(score: BodyScore, ref: RefScore, context: string):
     const r = ref.warnings[i]!;
     expect(Number(w.received), `${context}: warning ${w.path} received`).toBe(toDouble(r.given));
     expectClose(Number(w.expected), toDouble(r.computed), false, `${context}: warning ${w.path} expected`);
-    expect(w.message, `${context}: warning ${w.path} message`).toContain(`"${w.path}" is given as ${w.received} but its`);
+    const gap = Math.abs(Number(w.received) - Number(w.expected)).toPrecision(3);
+    const bound = (r.precision + 1e-9).toPrecision(2);
+    expect(w.message, `${context}: warning ${w.path} message`).toBe(
+      `"${w.path}" is given as ${w.received} but its ${r.from} give ${w.expected} (difference ${gap}, beyond the inputs' precision ±${bound})`,
+    );
   });
 }

@@ -76,9 +76,12 @@ export interface RefIssue {
 
 export interface RefWarning {
   readonly path: string;
-  /** The value given and the value computed below it. */
+  /** The value given and the value computed below it, from children or from observations. */
   readonly given: Q;
   readonly computed: Q;
+  readonly from: "children" | "observations";
+  /** The precision of the value given (the bound the message shows, less its 1e-9 slack). */
+  readonly precision: number;
 }
 
 export interface RefScore {
@@ -511,7 +514,10 @@ export function referenceScore(doc: RubricDocument, body: RefBody, weights?: Arr
   });
   const warnings = order
     .filter((c) => state.get(c)!.inconsistent === true && state.get(c)!.source === "input")
-    .map((c): RefWarning => ({ path: c, given: state.get(c)!.value!, computed: state.get(c)!.computed!.value! }));
+    .map((c): RefWarning => {
+      const s = state.get(c)!;
+      return { path: c, given: s.value!, computed: s.computed!.value!, from: byCode.get(c)!.node.children ? "children" : "observations", precision: s.precision };
+    });
   return { nodes, missingInputs: order.filter((c) => missingInputs.has(c)), issues, warnings };
 }
 

@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import {
   BodyScorer,
   createFrame,
+  createReadSlot,
   evaluateFrame,
+  giveInput,
   GIVEN_TWICE,
   MAX_WEIGHT_RATIO,
   ObservationStore,
@@ -19,6 +21,7 @@ import {
   STATUS_MISSING,
   STATUS_NOT_APPLICABLE,
   STATUS_SCORED,
+  VALUE_PRESENT,
 } from "../../src/engine/index.js";
 import { createWeights, loadEdition, parseRubric, scoreBody, WeightVector } from "../../src/index.js";
 import { binaryExponent, kernelWeights } from "../../src/score/weights.js";
@@ -299,5 +302,83 @@ describe("BodyScorer and frames", () => {
     expect(() => new BodyScorer({ ...r })).toThrow(new TypeError("BodyScorer: expected a compiled rubric (from parseRubric or loadEdition)"));
     expect(Object.isFrozen(frame)).toBe(true);
     expect(Array.from(createFrame(r).gatedBy)).toEqual(new Array(r.size).fill(-1));
+  });
+});
+
+describe("frames: the engine door's contract", () => {
+  const tree = () => parseRubric(rubricDoc([node("root", [["m", 1]]), node("m", [["a", 1]]), leaf("a", { type: "score" })]));
+
+  it("giveInput ignores an absent value: a value given before stays", () => {
+    const r = tree();
+    const frame = createFrame(r);
+    const a = r.index.get("a")!;
+    giveInput(frame, a, { kind: VALUE_PRESENT, value: 0.25, err: 0.005 });
+    giveInput(frame, a, createReadSlot());
+    expect([frame.inKind[a], frame.inValue[a], frame.inErr[a]]).toEqual([VALUE_PRESENT, 0.25, 0.005]);
+    evaluateFrame(frame);
+    expect(frame.value[0]).toBe(0.25);
+  });
+
+  it("a node given directly keeps what its subtree computed, NaN when the subtree is not scored", () => {
+    const r = tree();
+    const frame = createFrame(r);
+    const m = r.index.get("m")!;
+    giveInput(frame, m, { kind: VALUE_PRESENT, value: 0.5, err: 0.05 });
+    evaluateFrame(frame);
+    expect([frame.status[m], frame.value[m], frame.computedStatus[m], frame.computed[m]]).toEqual([STATUS_SCORED, 0.5, STATUS_MISSING, Number.NaN]);
+    giveInput(frame, r.index.get("a")!, { kind: VALUE_PRESENT, value: 0.75, err: 0.005 });
+    evaluateFrame(frame);
+    expect([frame.computedStatus[m], frame.computed[m], frame.flags[m]]).toEqual([STATUS_SCORED, 0.75, 1]);
+    // A node not given directly computes nothing aside.
+    expect([frame.computedStatus[0], frame.computed[0]]).toEqual([0, Number.NaN]);
+  });
+
+  it("evaluateFrame writes the rubric's nodes and nothing else", () => {
+    const r = tree();
+    const frame = createFrame(r, { shares: true });
+    evaluateFrame(frame);
+    for (const a of [frame.value, frame.status, frame.source, frame.err, frame.computed, frame.computedStatus, frame.flags, frame.gatedBy]) {
+      expect(Object.keys(a)).toEqual(["0", "1", "2"]);
+    }
+    expect(Object.keys(frame.share!)).toEqual(["0", "1"]);
+  });
+
+  it("a result read before any evaluation shows every node missing", () => {
+    const s = new BodyScorer(tree());
+    s.begin();
+    expect(s.result({}, []).nodes.map((n) => n.status)).toEqual(["missing", "missing", "missing"]);
+  });
+});
+
+describe("consistency warnings: the bounds themselves", () => {
+  it("a gap exactly at the bound (precision + 1e-9) is no warning", () => {
+    // x is given "0" (±0.5, a whole number) and its one observation is T = 0.5 + 0 + 1e-9 exactly.
+    const r = parseRubric(
+      rubricDoc([node("root", [["x", 1]]), leaf("x", { type: "score", observations: { set: "s" } })], {
+        observationSets: [{ id: "s", noObservations: "missing", ...SET }],
+      }),
+    );
+    const T = 0.5 + 0 + 1e-9;
+    expect(scoreBody(r, { values: { x: "0" }, observations: { s: [{ x: T }] } }).warnings).toEqual([]);
+    expect(scoreBody(r, { values: { x: "0" }, observations: { s: [{ x: 0.6 }] } }).warnings).toHaveLength(1);
+  });
+
+  it("minimum: the precision is the largest of the children's, not divided by the weights", () => {
+    // a = 0.5 ± 0.05, b = 0.25 ± 0.005 → min 0.25 ± 0.05. Given 0.29 ± 0.005: gap 0.04 < 0.055.
+    const r = parseRubric(
+      rubricDoc([node("m", [["a", 1], ["b", 3]], { normalize: true, rule: "minimum" }), leaf("a", { type: "score" }), leaf("b", { type: "score" })]),
+    );
+    expect(scoreBody(r, { values: { a: "0.5", b: "0.25", m: "0.29" } }).warnings).toEqual([]);
+    // Given 0.31 ± 0.005: gap 0.06 > 0.055.
+    expect(scoreBody(r, { values: { a: "0.5", b: "0.25", m: "0.31" } }).warnings.map((w) => w.path)).toEqual(["m"]);
+  });
+
+  it("geometric: the precision is the weighted mean of the children's", () => {
+    // sqrt(0.5 · 0.8) = 0.6325 ± 0.05; given ± 0.05: 0.6 is within 0.1, 0.9 is not.
+    const r = parseRubric(rubricDoc([node("m", [["a", 0.5], ["b", 0.5]], { rule: "geometric" }), leaf("a", { type: "score" }), leaf("b", { type: "score" })]));
+    expect(scoreBody(r, { values: { a: "0.5", b: "0.8", m: "0.6" } }).warnings).toEqual([]);
+    const far = scoreBody(r, { values: { a: "0.5", b: "0.8", m: "0.9" } }).warnings;
+    expect(far.map((w) => [w.path, w.received, Number(w.expected)])).toEqual([["m", "0.9", Math.sqrt(0.4)]]);
+    expect(far[0]!.message).toBe(`"m" is given as 0.9 but its children give ${Math.sqrt(0.4)} (difference ${(0.9 - Math.sqrt(0.4)).toPrecision(3)}, beyond the inputs' precision ±0.050)`);
   });
 });
