@@ -54,11 +54,16 @@ let parsedDecimals = 0;
  */
 function parseDecimal(s: string): number {
   const n = s.length;
-  // Long texts (full-precision scores such as 0.5391608333333334) are parsed natively: `Number`
-  // accepts no other form than decimals but for `0x`/`0b`/`0o` literals, refused here.
+  // Long texts (full-precision scores such as 0.5391608333333334) are parsed natively. Besides
+  // decimals, `Number` reads `0x`/`0b`/`0o` literals, `Infinity`, and Unicode spaces (a no-break
+  // space) around a number, all refused here: a plain decimal starts with a digit, a point or a
+  // sign and ends with a digit or a point.
   if (n > 16) {
+    const c0 = s.charCodeAt(0);
     const c1 = s.charCodeAt(1) | 32;
-    if (s.charCodeAt(0) === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) return Number.NaN;
+    if (c0 === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) return Number.NaN;
+    const last = s.charCodeAt(n - 1);
+    if (!((c0 >= 48 && c0 <= 57) || c0 === 46 || c0 === 43 || c0 === 45) || !((last >= 48 && last <= 57) || last === 46)) return Number.NaN;
     const x = Number(s);
     if (!Number.isNaN(x)) parsedDecimals = decimalsIn(s);
     return x;

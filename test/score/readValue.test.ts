@@ -37,7 +37,7 @@ const textArb = fc
     fc.constantFrom("", ".", "."),
     fc.stringMatching(/^[0-9]{0,18}$/),
     fc.constantFrom("", "", "e", "E", "e-", "e+", "e-1", "E-3", "e1", "e-20", "e-400", "e400", "x"),
-    fc.constantFrom("", "", " ", "  ", "\t", "a", ","),
+    fc.constantFrom("", "", " ", "  ", "\t", "a", ",", "\u00a0", "\u2003"),
   )
   .map(([sign, whole, dot, fraction, exponent, pad]) => `${pad === "a" || pad === "," ? "" : pad}${sign}${whole}${dot}${fraction}${exponent}${pad}`);
 
@@ -63,6 +63,20 @@ describe("readScore reads plain decimal numbers exactly as documented", () => {
       }),
       { seed: 45, numRuns: runs(3000) },
     );
+  });
+
+  it("a long text padded with a no-break or other Unicode space is refused as a short one is", () => {
+    const slot = createReadSlot();
+    // Number() trims Unicode spaces; the plain decimal grammar, and the short texts' reader, do not.
+    expect(readScore("0.5\u00a0", slot)).toBe(READ_NOT_A_NUMBER);
+    expect(readScore("0.50000000000000000\u00a0", slot)).toBe(READ_NOT_A_NUMBER);
+    expect(readScore("\u20030.50000000000000000", slot)).toBe(READ_NOT_A_NUMBER);
+    expect(readScore("\u00a0".repeat(9) + "Infinity", slot)).toBe(READ_NOT_A_NUMBER);
+    expect([readScore("0.50000000000000000", slot), slot.value]).toEqual([READ_OK, 0.5]);
+    expect([readScore("-0.0000000000000000", slot), slot.value]).toEqual([READ_OK, -0]);
+    expect([readScore("5.000000000000000e-1", slot), slot.value]).toEqual([READ_OK, 0.5]);
+    expect([readScore(".5000000000000000000", slot), slot.value]).toEqual([READ_OK, 0.5]);
+    expect(readScore("0.5000000000000000e", slot)).toBe(READ_NOT_A_NUMBER);
   });
 
   it("numbers read as themselves, with the precision of the decimals JavaScript writes them with", () => {
