@@ -31,11 +31,19 @@ describe("Aggregator options", () => {
     agg.add(() => undefined, [0.5, 0.25], [1, 1]);
     const t = agg.result();
     expect([t.by, t.nodes, t.stats, t.quantiles, t.issues]).toEqual([[], ["x", "y"], ["n", "mean"], [], []]);
-    expect(t.groups).toEqual([{ key: [], bodies: 1, weight: 1, nodes: [{ code: "x", n: 1, notApplicable: 0, missing: 0, mean: 0.5 }, { code: "y", n: 1, notApplicable: 0, missing: 0, mean: 0.25 }] }]);
+    // Strictly: no key is present with an undefined value (no stateCode without a state grouping).
+    expect(t.groups).toStrictEqual([{ key: [], bodies: 1, weight: 1, nodes: [{ code: "x", n: 1, notApplicable: 0, missing: 0, mean: 0.5 }, { code: "y", n: 1, notApplicable: 0, missing: 0, mean: 0.25 }] }]);
     // The aggregator keeps taking bodies after a result, and the earlier table is not changed.
     agg.add(() => undefined, [1, 1], [1, 3]);
     expect(agg.result().groups[0]!.nodes.map((n) => [n.n, n.missing, n.mean])).toEqual([[2, 0, 0.75], [1, 1, 0.25]]);
     expect(t.groups[0]!.bodies).toBe(1);
+  });
+
+  it("a group whose scored bodies all weigh 0 has no mean and no sd (never NaN)", () => {
+    const agg = new Aggregator(["x"], { weight: "w", stats: ["n", "mean", "sd", "min", "max"] });
+    agg.add(fieldsOf({ w: "0" }), [0.2], [1]);
+    agg.add(fieldsOf({ w: "0" }), [0.6], [1]);
+    expect(agg.result().groups[0]).toStrictEqual({ key: [], bodies: 2, weight: 0, nodes: [{ code: "x", n: 2, notApplicable: 0, missing: 0, mean: null, sd: null, min: 0.2, max: 0.6 }] });
   });
 
   it("a status not yet evaluated (0, pending) counts as missing; other codes are not counted", () => {

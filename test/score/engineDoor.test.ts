@@ -170,11 +170,15 @@ describe("WeightVector", () => {
     expect(() => createWeights(r, null as unknown as number[])).toThrow(new TypeError("createWeights: expected an array of 2 weights"));
     expect(() => createWeights(r, 5 as unknown as number[])).toThrow(new TypeError("createWeights: expected an array of 2 weights"));
     expect(() => createWeights(r, { length: "2" } as unknown as number[])).toThrow(TypeError);
+    // Strings and functions have a length too, but are not arrays of weights.
+    expect(() => createWeights(r, "12" as unknown as number[])).toThrow(new TypeError("createWeights: expected an array of 2 weights"));
+    expect(() => createWeights(r, ((a: number, b: number) => a + b) as unknown as number[])).toThrow(new TypeError("createWeights: expected an array of 2 weights"));
     expect(() => createWeights(r, ["1", 1] as unknown as number[])).toThrow(new RangeError('createWeights: weight 0 (root → a) must be a finite number ≥ 0, received 1'));
     expect(MAX_WEIGHT_RATIO).toBe(1e300);
     expect(createWeights(r, [1e300, 1]).get(0)).toBe(1e300);
     expect(createWeights(r, [0, 1e-300]).get(1)).toBe(1e-300);
     expect(() => createWeights(r, [2e300, 1])).toThrow(new RangeError('createWeights: the weights under "root" differ by a factor above 1e+300 (1 to 2e+300)'));
+    expect(() => createWeights(r, [1, 2e300])).toThrow(new RangeError('createWeights: the weights under "root" differ by a factor above 1e+300 (1 to 2e+300)'));
     // A zero does not count as the smallest weight.
     expect(scoreBody(r, { values: { a: 1, b: 0.5 } }, { weights: [0, 1e-300] }).value).toBe(0.5);
   });
