@@ -325,18 +325,17 @@ function joinKey(joined: string, part: string): string {
 
 /**
  * Code point order, as the documents promise. JavaScript's `<` compares UTF-16 code units, which
- * puts a character above U+FFFF (a surrogate pair, D800–DFFF) before U+E000–U+FFFF.
+ * puts a character above U+FFFF (a surrogate pair) before U+E000–U+FFFF; this compares the code
+ * points themselves (an unpaired surrogate, in ill-formed text, as its own value D800–DFFF).
  */
 function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x < y ? -1 : 1;
+  for (let i = 0; i < n; ) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    // Equal code points span the same units in both strings.
+    i += x > 0xffff ? 2 : 1;
   }
   return a.length - b.length;
 }

@@ -86,6 +86,19 @@ describe("aggregate", () => {
     expect(agg.result().groups.map((g) => g.key[0])).toEqual(["b", "Ä", "\uffef", "😀"]);
   });
 
+  it("order: 'key' compares code point by code point: U+10000 after U+E000, a lone surrogate as its own value", () => {
+    const order = (keys: string[]) => {
+      const agg = new Aggregator(["x"], { by: ["type"], order: "key" });
+      for (const type of keys) agg.add((name) => (name === "type" ? type : undefined), [0.5], [1]);
+      return agg.result().groups.map((g) => g.key[0]);
+    };
+    expect(order(["\u{10000}", "\ue000", "\ud7ff"])).toEqual(["\ud7ff", "\ue000", "\u{10000}"]);
+    expect(order(["\uffffb", "\uffffa", "\uffff"])).toEqual(["\uffff", "\uffffa", "\uffffb"]);
+    expect(order(["\u{1F601}", "\u{1F600}z", "\u{1F600}"])).toEqual(["\u{1F600}", "\u{1F600}z", "\u{1F601}"]);
+    // Unpaired surrogates (ill-formed text) are code points D800–DFFF: below U+E000, above U+D7FF.
+    expect(order(["\ue000", "\udfff", "\ud800x", "\ud7ff"])).toEqual(["\ud7ff", "\ud800x", "\udfff", "\ue000"]);
+  });
+
   it("unknown states are reported, never guessed", () => {
     const t = aggregate([body("x", "Jalsico", "Municipio", 0.1, 0.1)], { by: ["state"] });
     expect(t.groups[0]!.key).toEqual(["Jalsico"]);

@@ -28,6 +28,10 @@ export function expectMatches(score: BodyScore, ref: RefScore, context: string):
     const r = ref.nodes[i]!;
     const at = `${context}: node ${n.code}`;
     expect([n.label, n.depth, n.view, n.input], `${at} label, depth, view, input`).toEqual([r.label, r.depth, r.view, r.input]);
+    // Optional keys are absent, not present as undefined: results serialize as they read.
+    for (const key of ["view", "input", "computed", "observations", "contributions", "gatedBy"] as const) {
+      expect(key in n, `${at} has ${key}`).toBe(r[key] !== undefined);
+    }
     expect(n.status, `${at} status`).toBe(r.status);
     expect(n.source, `${at} source`).toBe(r.source);
     expectClose(n.value, r.value === null ? null : toDouble(r.value), r.exact, `${at} value`);
