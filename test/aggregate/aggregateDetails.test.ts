@@ -73,6 +73,10 @@ describe("Aggregator issues", () => {
     const bare = new Aggregator(["x"], { weight: "w" });
     bare.add(fieldsOf({ w: "Infinity" }), [0.5], [1], 3);
     expect(bare.result().issues[0]).toEqual({ path: "row 3", row: 3, code: "invalid_weight", message, expected: "a finite number >= 0", received: "Infinity" });
+    // A body added with no location leaves the path empty.
+    const quiet = new Aggregator(["x"], { weight: "w", source: "in.csv" });
+    quiet.add(fieldsOf({ w: "x" }), [0.5], [1]);
+    expect(quiet.result().issues[0]).toEqual({ path: "", code: "invalid_weight", message, expected: "a finite number >= 0", received: "x" });
     // Without a weight field no weight is read, and nothing is refused.
     const unweighted = new Aggregator(["x"]);
     expect(unweighted.add(fieldsOf({ w: "abc" }), [0.5], [1])).toBe(true);

@@ -26,7 +26,6 @@ import {
 import { createWeights, loadEdition, parseRubric, scoreBody, WeightVector } from "../../src/index.js";
 import { binaryExponent, kernelWeights } from "../../src/score/weights.js";
 import { leaf, node, rubricDoc } from "../helpers.js";
-import { runs } from "../propertyRuns.js";
 
 const SET = { label: { es: "s", en: "s" }, provenance: { status: "verified", source: "test" } } as const;
 
@@ -143,6 +142,30 @@ describe("ObservationStore", () => {
     expect(frame.obsN[1]).toBe(7);
     expect(store.unused()).toEqual(new Map([["A", 1]]));
     expect(() => store.load("A", createFrame(observed()))).toThrow(new TypeError("ObservationStore.load: the frame scores another rubric"));
+    expect(() => new ObservationStore({ ...observed() })).toThrow(new TypeError("ObservationStore: expected a compiled rubric (from parseRubric or loadEdition)"));
+  });
+
+  it("a leaf a row leaves out counts missing for that row's body only, whatever the number of bodies", () => {
+    const r = observed();
+    const [x, y] = [r.index.get("x")!, r.index.get("y")!];
+    const store = new ObservationStore(r);
+    // Body i gives x in each of its rows and y in none of the first i % 3.
+    for (let i = 0; i < 100; i++) {
+      for (let j = 0; j < 3; j++) {
+        store.beginRow(`b${i}`, 0);
+        store.cell(x, 1);
+        if (j >= i % 3) store.cell(y, 4);
+        store.endRow();
+      }
+    }
+    const frame = createFrame(r);
+    for (let i = 0; i < 100; i++) {
+      resetFrame(frame);
+      store.load(`b${i}`, frame);
+      expect([frame.obsMissing[x], frame.obsN[x], frame.obsMissing[y], frame.obsN[y]], `b${i}`).toEqual([0, 3, i % 3, 3 - (i % 3)]);
+    }
+    // Loading writes the leaves' positions and nothing else.
+    for (const a of [frame.obsSum, frame.obsN, frame.obsMissing, frame.obsNotApplicable]) expect(Object.keys(a)).toEqual(["0", "1", "2", "3", "4"]);
   });
 });
 
@@ -179,6 +202,12 @@ describe("WeightVector", () => {
     expect(createWeights(r, [0, 1e-300]).get(1)).toBe(1e-300);
     expect(() => createWeights(r, [2e300, 1])).toThrow(new RangeError('createWeights: the weights under "root" differ by a factor above 1e+300 (1 to 2e+300)'));
     expect(() => createWeights(r, [1, 2e300])).toThrow(new RangeError('createWeights: the weights under "root" differ by a factor above 1e+300 (1 to 2e+300)'));
+    // The ratio, not the product: huge equal weights are fine, tiny and huge ones are not.
+    expect(createWeights(r, [1e200, 1e200]).get(1)).toBe(1e200);
+    expect(() => createWeights(r, [1e-200, 1e150])).toThrow(/differ by a factor above 1e\+300/);
+    expect(() => createWeights({ ...r }, [1, 1])).toThrow(new TypeError("createWeights: expected a compiled rubric (from parseRubric or loadEdition)"));
+    const stray = new WeightVector({ ...r }, new Float64Array([1, 1]), new Float64Array([1, 1]));
+    expect(() => stray.set([1, 1])).toThrow(new TypeError("WeightVector.set: expected a compiled rubric (from parseRubric or loadEdition)"));
     // A zero does not count as the smallest weight.
     expect(scoreBody(r, { values: { a: 1, b: 0.5 } }, { weights: [0, 1e-300] }).value).toBe(0.5);
   });
@@ -208,7 +237,7 @@ describe("WeightVector", () => {
           }
         },
       ),
-      { seed: 2, numRuns: runs(200) },
+      { seed: 2, numRuns: 200 },
     );
   });
 
@@ -219,7 +248,7 @@ describe("WeightVector", () => {
         expect(2 ** e <= x, `2^${e} <= ${x}`).toBe(true);
         expect(e === 1023 || x < 2 ** (e + 1), `${x} < 2^${e + 1}`).toBe(true);
       }),
-      { seed: 3, numRuns: runs(2000) },
+      { seed: 3, numRuns: 2000 },
     );
     expect([binaryExponent(5e-324), binaryExponent(1), binaryExponent(1.5), binaryExponent(2), binaryExponent(Number.MAX_VALUE)]).toEqual([-1074, 0, 0, 1, 1023]);
   });
@@ -237,6 +266,9 @@ describe("BodyScorer and frames", () => {
     expect(s.give(a, "")).toBe(READ_OK);
     expect(s.give(a, "0.5")).toBe(READ_OK);
     expect(s.give(a, "0.25")).toBe(GIVEN_TWICE);
+    // A blank after a value gives nothing, so it is not a second value either.
+    expect(s.give(a, " ")).toBe(READ_OK);
+    expect(s.give(a, null)).toBe(READ_OK);
     expect(s.issue(a, "0.25", GIVEN_TWICE)).toEqual({ code: "duplicate_input", path: "a", message: '"a" is given twice (by code and alias)' });
     const b = r.index.get("b")!;
     expect(s.give(b, "2")).toBe(READ_NOT_BINARY);
@@ -365,6 +397,15 @@ describe("consistency warnings: the bounds themselves", () => {
     const T = 0.5 + 0 + 1e-9;
     expect(scoreBody(r, { values: { x: "0" }, observations: { s: [{ x: T }] } }).warnings).toEqual([]);
     expect(scoreBody(r, { values: { x: "0" }, observations: { s: [{ x: 0.6 }] } }).warnings).toHaveLength(1);
+  });
+
+  it("the message shows the given value, what is computed, the gap, and the given value's precision with the 1e-9 slack", () => {
+    const r = parseRubric(rubricDoc([node("m", [["a", 1]]), leaf("a", { type: "score" })]));
+    // m given to 8 decimals: ± 5e-9, printed with the slack as 6.0e-9.
+    const [w] = scoreBody(r, { values: { a: "0.1", m: "0.25000000" } }).warnings;
+    expect(w!.message).toBe('"m" is given as 0.25 but its children give 0.1 (difference 0.150, beyond the inputs\' precision ±6.0e-9)');
+    const [x] = scoreBody(r, { values: { a: "0.0", m: "0.3" } }).warnings;
+    expect(x!.message).toBe('"m" is given as 0.3 but its children give 0 (difference 0.300, beyond the inputs\' precision ±0.050)');
   });
 
   it("minimum: the precision is the largest of the children's, not divided by the weights", () => {

@@ -18,7 +18,10 @@ import {
   VALUE_NOT_APPLICABLE,
   VALUE_PRESENT,
 } from "../../src/engine/index.js";
-import { runs } from "../propertyRuns.js";
+import { parseRubric, scoreBody } from "../../src/index.js";
+import { kernelOf } from "../../src/rubric/compileRubric.js";
+import { readIssue } from "../../src/score/readValue.js";
+import { leaf, node, rubricDoc } from "../helpers.js";
 
 const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -39,7 +42,14 @@ const textArb = fc
     fc.constantFrom("", "", "e", "E", "e-", "e+", "e-1", "E-3", "e1", "e-20", "e-400", "e400", "x"),
     fc.constantFrom("", "", " ", "  ", "\t", "a", ",", "\u00a0", "\u2003"),
   )
-  .map(([sign, whole, dot, fraction, exponent, pad]) => `${pad === "a" || pad === "," ? "" : pad}${sign}${whole}${dot}${fraction}${exponent}${pad}`);
+  .chain(([sign, whole, dot, fraction, exponent, pad]) =>
+    // Padding before, after, or on both sides.
+    fc.constantFrom(0, 1, 2).map((side) => {
+      const before = side !== 1 && pad !== "a" && pad !== "," ? pad : "";
+      const after = side !== 0 ? pad : "";
+      return `${before}${sign}${whole}${dot}${fraction}${exponent}${after}`;
+    }),
+  );
 
 describe("readScore reads plain decimal numbers exactly as documented", () => {
   it("a text in the grammar reads as Number(text) with the precision of its last decimal; any other text is not a number", () => {
@@ -61,7 +71,7 @@ describe("readScore reads plain decimal numbers exactly as documented", () => {
           expect(Math.abs(slot.err - p) <= 1e-15 * p, `${JSON.stringify(raw)}: precision ${slot.err}, expected ${p}`).toBe(true);
         }
       }),
-      { seed: 45, numRuns: runs(3000) },
+      { seed: 45, numRuns: 3000 },
     );
   });
 
@@ -77,6 +87,17 @@ describe("readScore reads plain decimal numbers exactly as documented", () => {
     expect([readScore("5.000000000000000e-1", slot), slot.value]).toEqual([READ_OK, 0.5]);
     expect([readScore(".5000000000000000000", slot), slot.value]).toEqual([READ_OK, 0.5]);
     expect(readScore("0.5000000000000000e", slot)).toBe(READ_NOT_A_NUMBER);
+  });
+
+  it("spellings the grammar refuses or must measure: two points, binary and octal literals, an upper-case exponent", () => {
+    const slot = createReadSlot();
+    for (const raw of ["5..", "0..5", "..5", "1.2.", "0b00000000000000001", "0B00000000000000001", "0o00000000000000001", "0O00000000000000001", "0X00000000000000001", "0x1"]) {
+      expect(readScore(raw, slot), raw).toBe(READ_NOT_A_NUMBER);
+    }
+    // An exponent in either case counts in the decimals: 5E-1 and 5e-1 are 0.5 ± 0.05; 25E-2 ± 0.005.
+    for (const [raw, err] of [["5E-1", 0.05], ["5e-1", 0.05], ["25E-2", 0.005], ["0.0050000000000000E2", 0.5 / 1e14], ["1E0", 0.5]] as const) {
+      expect([readScore(raw, slot), slot.err], raw).toEqual([READ_OK, err]);
+    }
   });
 
   it("numbers read as themselves, with the precision of the decimals JavaScript writes them with", () => {
@@ -105,5 +126,59 @@ describe("readScore reads plain decimal numbers exactly as documented", () => {
     readScore("0.5", slot);
     readScore("", slot);
     expect([slot.kind, slot.value, slot.err]).toEqual([VALUE_ABSENT, 0, 0]);
+  });
+});
+
+describe("issues explain a value that could not be read", () => {
+  const rubric = () =>
+    parseRubric(
+      rubricDoc([
+        node("root", [["s", 0.5], ["o", 0.5]]),
+        leaf("s", { type: "score" }),
+        leaf("o", { type: "ordinal", levels: [{ value: "no", score: 0 }, { value: "sí", score: 1 }] }),
+      ]),
+    );
+
+  it("a decimal comma gets a hint with the point, for the whole text only", () => {
+    const r = rubric();
+    const hint = (raw: string) => scoreBody(r, { values: { s: raw } }).issues[0]?.hint;
+    expect(hint("0,5")).toBe("a decimal comma? write it with a point: 0.5");
+    expect(hint(" 0,75 ")).toBe("a decimal comma? write it with a point: 0.75");
+    expect(hint("-0,5")).toBe("a decimal comma? write it with a point: -0.5");
+    expect(hint("+1,0")).toBe("a decimal comma? write it with a point: +1.0");
+    expect(hint(",5")).toBe("a decimal comma? write it with a point: .5");
+    expect(hint("12,5")).toBe("a decimal comma? write it with a point: 12.5");
+    for (const raw of ["x0,5", "0,5x", "0,", "1,2,3", "0;5", "abc"]) expect(hint(raw), raw).toBeUndefined();
+    // Only a text that is not a number: an ordinal leaf's unknown level gets no hint.
+    const o = scoreBody(r, { values: { o: "0,5" } }).issues[0]!;
+    expect([o.code, o.hint, o.message]).toEqual(["unknown_level", undefined, '"o" expects one of "no", "sí", found "0,5"']);
+    expect(scoreBody(r, { values: { s: "0,5" } }).issues[0]!.message).toBe('"s" expects a number from 0 to 1, found "0,5" (a decimal comma? write it with a point: 0.5)');
+  });
+
+  it("a code no reader returns is an invalid value", () => {
+    const r = rubric();
+    expect(readIssue(kernelOf(r, "test"), 1, "x", 99)).toEqual({ code: "invalid_value", path: "s", message: '"s" expects a number from 0 to 1, found "x"', expected: "a number from 0 to 1", received: '"x"' });
+  });
+});
+
+describe("a linear leaf's precision: half a unit of the input over the span, none at a goalpost", () => {
+  // m has x alone: given directly, m is compared with x's score within both precisions.
+  const linear = (low: number, high: number) => parseRubric(rubricDoc([node("m", [["x", 1]]), leaf("x", { type: "linear", low, high })]));
+  const warned = (r: ReturnType<typeof linear>, x: string, m: string) => scoreBody(r, { values: { x, m } }).warnings.length > 0;
+
+  it("inside the goalposts: x = 5 on 0–10 is 0.5 ± 0.05", () => {
+    const r = linear(0, 10);
+    expect(warned(r, "5", "0.55")).toBe(false); // gap 0.05 ≤ 0.05 + 0.005
+    expect(warned(r, "5", "0.56")).toBe(true); // gap 0.06 > 0.055
+    expect(warned(r, "5.0", "0.51")).toBe(false); // x to 1 decimal: 0.5 ± 0.005; gap 0.01 ≤ 0.005 + 0.005
+    expect(warned(r, "5.0", "0.52")).toBe(true);
+  });
+
+  it("at or beyond a goalpost the score is exact", () => {
+    const r = linear(0, 10);
+    for (const x of ["0", "-3"]) expect(warned(r, x, "0.04"), x).toBe(true); // 0 ± 0 against 0.04 ± 0.005
+    for (const x of ["10", "12"]) expect(warned(r, x, "0.96"), x).toBe(true); // 1 ± 0 against 0.96 ± 0.005
+    // Just inside, the input's precision counts again: x = 1 is 0.1 ± 0.05.
+    expect(warned(r, "1", "0.14")).toBe(false);
   });
 });
