@@ -37,6 +37,30 @@ function standalone(schema: Record<string, unknown>): string {
   }
 }
 
+/**
+ * Wraps ajv's standalone module in a factory that runs on the first validation. Its top level
+ * builds regular expressions and sets properties on the validating functions; left at module top
+ * level, a bundler must keep all of it (about 100 KB) in every app that imports anything from the
+ * same chunk, even one that only formats numbers.
+ */
+function lazy(code: string): string {
+  const exported = /^export const validate = (\w+);\nexport default \w+;\n/m.exec(code);
+  if (!exported) throw new Error("emitSchemas: unexpected standalone code (no `export const validate = ...;` line)");
+  const body = code.replace(exported[0], "").replace(/^"use strict";\n/m, "");
+  return `let compiled;
+function build() {
+${body}
+return ${exported[1]};
+}
+export function validate(data) {
+  compiled ??= build();
+  const ok = compiled(data);
+  validate.errors = compiled.errors;
+  return ok;
+}
+export default validate;`;
+}
+
 const DECLARATION = `${HEADER}import type { ErrorObject } from "ajv";
 /** Validates a document against the format's JSON Schema; on failure \`validate.errors\` lists why. */
 export declare const validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -54,7 +78,7 @@ export function emitSchemas(): EmittedFile[] {
     ["crosswalk", crosswalkJsonSchema()],
   ] as const) {
     out.push({ path: `rubrics/schema/${name}.schema.json`, text: `${JSON.stringify(schema, null, 2)}\n` });
-    out.push({ path: `src/rubric/generated/validate-${name}.js`, text: `${HEADER}${standalone(schema)}\n` });
+    out.push({ path: `src/rubric/generated/validate-${name}.js`, text: `${HEADER}${lazy(standalone(schema))}\n` });
     out.push({ path: `src/rubric/generated/validate-${name}.d.ts`, text: DECLARATION });
   }
   return out;
