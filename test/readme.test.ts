@@ -140,3 +140,14 @@ describe("README.md snippets", () => {
     });
   });
 });
+
+describe("examples/quickstart.mjs", () => {
+  it("runs against the built package and prints the README's figures", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const r = spawnSync(process.execPath, [join(ROOT, "examples", "quickstart.mjs")], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("A: IGA 0.5054\nB: IGA 0.3771\nC: IGA missing (missing tc.disp,");
+    expect(r.stdout).toContain("Jalisco 14 n=1 0.51\nCiudad de México 09 n=1 0.38");
+  });
+});
