@@ -47,6 +47,7 @@ export { formatExplanation, type ExplanationOptions } from "./score/formatExplan
 
 export { aggregate, STAT_NAMES, type AggregateOptions, type AggregateTable, type GroupStats, type NodeStats, type StatName } from "./aggregate/aggregateBy.js";
 export { roundHalfUp, formatFixed } from "./aggregate/round.js";
+export { rankValues, type RankOptions } from "./aggregate/rank.js";
 
 export { STATES, normalizeState, resolveState, type State, type ResolveStateResult } from "./catalog/states.js";
 

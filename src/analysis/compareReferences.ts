@@ -1,4 +1,5 @@
 import { aggregate, type AggregateTable } from "../aggregate/aggregateBy.js";
+import { rankValues } from "../aggregate/rank.js";
 import { formatFixed } from "../aggregate/round.js";
 import type { CompiledRubric } from "../rubric/compileRubric.js";
 import type { Reference } from "../rubric/schema.js";
@@ -49,7 +50,7 @@ export function compareReferences(rubric: CompiledRubric, scores: readonly BodyS
     const matches = rounded !== null && rounded === formatFixed(reference.value, reference.decimals);
     if (reference.by.length === 0 || computed === null) return { reference, computed, rounded, matches };
     const scored = means.filter((m): m is number => m !== null);
-    const rank = 1 + scored.filter((m) => m > computed).length;
+    const rank = rankValues(means)[at]!;
     const rankMatches = reference.rank === undefined ? undefined : reference.rank === rank && (reference.of === undefined || reference.of === scored.length);
     return { reference, computed, rounded, matches, rank, of: scored.length, ...(rankMatches !== undefined ? { rankMatches } : {}) };
   });

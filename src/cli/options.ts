@@ -11,6 +11,8 @@ const common = { debug: "flag", help: "flag" } as const;
 const input = { map: "list", encoding: "value", delimiter: "value" } as const;
 const rubricFlags = { edition: "value", rubric: "value" } as const;
 const progress = { progress: "flag", "no-progress": "flag" } as const;
+/** What `score` and `aggregate` tables and rows carry: nodes, statistics, rank, weights. */
+const selection = { nodes: "list", columns: "value", rank: "flag", weight: "value" } as const;
 
 /** The options of each command (the contract documented in docs/cli.md). */
 export const SPECS = {
@@ -28,11 +30,14 @@ export const SPECS = {
     order: "value",
     round: "value",
     raw: "flag",
+    ...selection,
+    "allow-missing": "flag",
+    "decimal-comma": "flag",
   },
-  aggregate: { ...common, ...input, ...rubricFlags, ...progress, out: "value", format: "value", rejects: "value", by: "list", stats: "list", order: "value", round: "value", raw: "flag" },
+  aggregate: { ...common, ...input, ...rubricFlags, ...progress, out: "value", format: "value", rejects: "value", by: "list", stats: "list", order: "value", round: "value", raw: "flag", ...selection },
   validate: { ...common, format: "value" },
   editions: { ...common, format: "value" },
-  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value" },
+  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value", "allow-missing": "flag", "decimal-comma": "flag" },
 } as const satisfies Record<string, FlagSpec>;
 
 export type CommandName = keyof typeof SPECS;
@@ -56,10 +61,19 @@ const decimals = z
   .regex(/^\d+$/, { error: "expected a whole number from 0 to 15" })
   .transform(Number)
   .refine((n) => n <= 15, { error: "expected a whole number from 0 to 15" });
+/** A quantile statistic: p followed by a percentage, e.g. p05, p50, p95, p99.5. */
+const QUANTILE = /^p(100|\d{1,2}(\.\d+)?)$/;
 const stats = z
   .array(z.string())
   .transform((list) => list.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s.length > 0))
-  .pipe(z.array(z.enum(STAT_NAMES, { error: `expected a comma-separated list of ${STAT_NAMES.join(", ")}` })));
+  .pipe(
+    z.array(
+      z.string().refine((s) => (STAT_NAMES as readonly string[]).includes(s) || QUANTILE.test(s), {
+        error: `expected a comma-separated list of ${STAT_NAMES.join(", ")} or quantiles such as p05, p50, p95`,
+      }),
+    ),
+  );
+const nodeList = z.array(z.string()).transform((list) => list.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s.length > 0));
 const list = z.array(z.string()).default([]);
 const path = z.string().min(1, { error: "expected a file name" });
 const flag = z.literal(true).optional().transform((v) => v === true);
@@ -82,9 +96,15 @@ const outputShape = {
   rejects: path.optional(),
   by: list,
   stats: stats.default([]),
-  order: z.enum(["first", "key"], { error: "expected first (as first seen) or key (sorted; states by INEGI code)" }).default("first"),
+  order: z
+    .enum(["first", "key", "value", "-value"], { error: "expected first (as first seen), key (sorted; states by INEGI code), value (highest first) or -value (lowest first)" })
+    .default("first"),
   round: decimals.optional(),
   raw: flag,
+  nodes: nodeList.default([]),
+  columns: z.enum(["value", "full"], { error: "expected value (one column per node) or full (value, n, na, missing and statistics)" }).optional(),
+  rank: flag,
+  weight: z.string().min(1, { error: "expected a column name" }).optional(),
 };
 
 /** Marks issues about how options combine, whose message must not quote one option's value. */
@@ -114,13 +134,22 @@ const SCHEMAS = {
       positionals: one("input file (INPUT.csv)"),
       observations: list,
       ...outputShape,
+      "allow-missing": flag,
+      "decimal-comma": flag,
     })
     .strict()
     .superRefine(exactlyOneRubric)
     .superRefine((o, ctx) => {
       if (o.stats.length > 0 && o.by.length === 0) ctx.addIssue({ code: "custom", path: ["stats"], message: "--stats goes with --by (per-body output has no statistics)", params: CROSS });
+      if (o.weight !== undefined && o.by.length === 0) ctx.addIssue({ code: "custom", path: ["weight"], message: "--weight goes with --by (it weights the bodies in group means)", params: CROSS });
     })
-    .transform(({ positionals, "no-progress": _n, ...o }) => ({ ...o, input: positionals, progress: progressMode({ progress: o.progress, "no-progress": _n }) })),
+    .transform(({ positionals, "no-progress": _n, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({
+      ...o,
+      allowMissing,
+      decimalComma,
+      input: positionals,
+      progress: progressMode({ progress: o.progress, "no-progress": _n }),
+    })),
   aggregate: z
     .object({
       ...base,
@@ -155,10 +184,12 @@ const SCHEMAS = {
       format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
       lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
       decimals: decimals.default(4),
+      "allow-missing": flag,
+      "decimal-comma": flag,
     })
     .strict()
     .superRefine(exactlyOneRubric)
-    .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
+    .transform(({ positionals, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({ ...o, allowMissing, decimalComma, input: positionals })),
 };
 
 export type ScoreOptions = z.output<typeof SCHEMAS.score>;
@@ -167,6 +198,21 @@ export type ValidateOptions = z.output<typeof SCHEMAS.validate>;
 export type EditionsOptions = z.output<typeof SCHEMAS.editions>;
 export type ExplainOptions = z.output<typeof SCHEMAS.explain>;
 export type { StatName };
+
+/**
+ * Splits a `--stats` list into the aggregator's named statistics and quantile probabilities.
+ * @param list - validated tokens such as "median", "p05", "p95"
+ * @returns named statistics (without n and mean) and quantiles in [0, 1], in the order given
+ */
+export function splitStats(list: readonly string[]): { readonly names: StatName[]; readonly quantiles: number[] } {
+  const names: StatName[] = [];
+  const quantiles: number[] = [];
+  for (const s of list) {
+    if (QUANTILE.test(s)) quantiles.push(Number(s.slice(1)) / 100);
+    else if (s !== "n" && s !== "mean" && !names.includes(s as StatName)) names.push(s as StatName);
+  }
+  return { names, quantiles };
+}
 
 const POSITIONAL_NAMES: Record<CommandName, string> = {
   score: "INPUT.csv",

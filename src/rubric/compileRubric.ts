@@ -3,6 +3,7 @@ import { deepFreeze } from "../internal/plainData.js";
 import { sha256 } from "../internal/sha256.js";
 import { LEAF, NA_REWEIGHT, NA_ZERO, POLICY, RULE } from "../engine/codes.js";
 import { ReadonlyIndex } from "../internal/readonlyIndex.js";
+import { foldLevel } from "../score/readValue.js";
 import type {
   Label,
   LeafInput,
@@ -121,7 +122,7 @@ export interface Kernel {
   readonly leafB: Float64Array;
   /** linear: 1 when descending. */
   readonly leafDescending: Uint8Array;
-  /** Ordinal leaves: level → score. */
+  /** Ordinal leaves: level (folded by `foldLevel`) → score. */
   readonly levels: readonly (ReadonlyMap<string, number> | undefined)[];
   /** Observation set position of a per-observation leaf, else -1. */
   readonly obsSet: Int32Array;
@@ -249,7 +250,7 @@ export function compileRubric(doc: RubricDocument): CompiledRubric {
         leafB[i] = input.high;
         leafDescending[i] = input.direction === "descending" ? 1 : 0;
       }
-      if (input.type === "ordinal") levelMap = new Map(input.levels.map((l) => [l.value, l.score]));
+      if (input.type === "ordinal") levelMap = new Map(input.levels.map((l) => [foldLevel(l.value), l.score]));
       if (input.observations) obsSet[i] = setIds.indexOf(input.observations.set);
     }
     levels.push(levelMap ? new ReadonlyIndex(levelMap) : undefined);

@@ -26,6 +26,8 @@ export interface BodyScorerOptions {
   readonly weights?: WeightVector | undefined;
   /** Keep what `result()` needs to explain every number (shares, raw inputs); off for batch runs. */
   readonly explain?: boolean;
+  /** Also read numbers written with a decimal comma (`0,5`). */
+  readonly decimalComma?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export class BodyScorer {
   readonly #k: Kernel;
   readonly #slot: ReadSlot = createReadSlot();
   readonly #weights: WeightVector | undefined;
+  readonly #comma: boolean;
   /** Raw input of each node given directly, kept when explaining. */
   readonly #raw: (number | string | undefined)[] | undefined;
 
@@ -59,6 +62,7 @@ export class BodyScorer {
     this.rubric = rubric;
     this.frame = createFrame(rubric, { shares: options.explain === true });
     this.#weights = options.weights;
+    this.#comma = options.decimalComma === true;
     this.#raw = options.explain === true ? new Array<number | string | undefined>(rubric.size) : undefined;
   }
 
@@ -77,7 +81,7 @@ export class BodyScorer {
    */
   give(node: number, raw: unknown): number {
     const slot = this.#slot;
-    const code = readValue(this.#k, node, raw, slot);
+    const code = readValue(this.#k, node, raw, slot, false, this.#comma);
     if (code !== READ_OK || slot.kind === VALUE_ABSENT) return code;
     if (this.frame.inKind[node] !== VALUE_ABSENT) return GIVEN_TWICE;
     giveInput(this.frame, node, slot);

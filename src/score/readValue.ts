@@ -119,7 +119,7 @@ let parsedValue = 0;
  * ordinal level (when `levels` is given), or a number (`PARSED`). Writes absent / NA / levels
  * into `slot`; leaves numbers to the caller's scale.
  */
-function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, number> | undefined): number {
+function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, number> | undefined, comma: boolean): number {
   slot.kind = VALUE_ABSENT;
   slot.value = 0;
   slot.err = 0;
@@ -135,13 +135,14 @@ function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, numbe
   if (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) s = s.trim();
   if (s.length === 0) return READ_OK;
   if (levels) {
-    const score = levels.get(s);
+    const score = levels.get(foldLevel(s));
     if (score !== undefined) {
       slot.kind = VALUE_PRESENT;
       slot.value = score;
       return READ_OK;
     }
   }
+  if (comma && DECIMAL_COMMA.test(s)) s = s.replace(",", ".");
   const x = parseDecimal(s);
   if (Number.isNaN(x)) {
     if (NA_SET.has(s.toUpperCase())) {
@@ -153,6 +154,22 @@ function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, numbe
   if (!Number.isFinite(x)) return READ_NOT_FINITE;
   parsedValue = x;
   return PARSED;
+}
+
+/** A number written with a decimal comma and no other separator: `0,5`, `-,25`, `12,0`. */
+const DECIMAL_COMMA = /^[+-]?\d*,\d+$/;
+
+/**
+ * How ordinal levels are matched: trimmed, without accents, case-insensitive, so that "Sí",
+ * " si" and "SI" name the same level. The compiled rubric keys its levels by this form, and
+ * validation refuses two levels that fold alike.
+ * @param level - a level as written or as read from a cell
+ * @returns its folded form
+ * @example
+ * foldLevel(" Sí ") // => "si"
+ */
+export function foldLevel(level: string): string {
+  return level.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 }
 
 /** A score in [0, 1] as given, with the precision of its decimals. */
@@ -169,12 +186,13 @@ function setScore(slot: ReadSlot, x: number, decimals: number): number {
  * tokens and number rules as `readValue` for a node given directly.
  * @param raw - the raw value: a string from a file, a number, or null/undefined
  * @param slot - receives kind, value and precision
+ * @param decimalComma - also read `0,5` as 0.5
  * @returns `READ_OK` or an error code (`READ_NOT_A_NUMBER`, `READ_NOT_FINITE`, `READ_OUT_OF_RANGE`)
  * @example
  * readScore(" NA ", slot) // => 0, with slot.kind === VALUE_NOT_APPLICABLE
  */
-export function readScore(raw: unknown, slot: ReadSlot): number {
-  const code = readRaw(raw, slot, undefined);
+export function readScore(raw: unknown, slot: ReadSlot, decimalComma = false): number {
+  const code = readRaw(raw, slot, undefined, decimalComma);
   return code === PARSED ? setScore(slot, parsedValue, parsedDecimals) : code;
 }
 
@@ -193,11 +211,12 @@ export function readScore(raw: unknown, slot: ReadSlot): number {
  * @param observation - true when the value is one observation of a per-observation leaf; a
  *   per-observation leaf given directly for the body (false, the default) takes the body-level
  *   share, a score in [0, 1]
+ * @param decimalComma - also read `0,5` as 0.5 (a cell with one comma and no other separator)
  * @returns `READ_OK` or an error code
  */
-export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot, observation = false): number {
+export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot, observation = false, decimalComma = false): number {
   const kind = !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node]!;
-  const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? k.levels[node] : undefined);
+  const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? k.levels[node] : undefined, decimalComma);
   if (code !== PARSED) return code;
   const x = parsedValue;
   switch (kind) {
@@ -252,8 +271,10 @@ export function expectedInput(k: Kernel, node: number, observation = false): str
       return "0 or 1";
     case LEAF_COUNT:
       return `a whole number from 0 to ${k.leafA[node]}`;
-    case LEAF_ORDINAL:
-      return `one of ${[...k.levels[node]!.keys()].map((l) => JSON.stringify(l)).join(", ")}`;
+    case LEAF_ORDINAL: {
+      const input = k.rubric.nodes[node]!.input;
+      return `one of ${(input?.type === "ordinal" ? input.levels : []).map((l) => JSON.stringify(l.value)).join(", ")}`;
+    }
     case LEAF_LINEAR:
       return "a finite number";
     default:

@@ -17,11 +17,11 @@ import { CliError, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
 import { detach } from "../idLog.js";
 import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
-import type { AggregateOptions } from "../options.js";
+import { splitStats, type AggregateOptions } from "../options.js";
 import { checkOutputs, RunOutputs } from "../outputs.js";
-import { RejectLog, recordText, reportRejects } from "../rejects.js";
+import { RejectLog, recordText, reportAccount, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
-import { writeTable } from "../tableOutput.js";
+import { selectNodes, writeTable } from "../tableOutput.js";
 
 const COMMAND = "ogmetric aggregate";
 
@@ -72,11 +72,25 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
       requireId: false,
     });
     if (plan.valueCols.length === 0) throw new CliError(`${at(o.input, 1)}no node columns to aggregate`);
+    for (const warning of plan.warnings) reporter.line(warning);
     keyColumns(plan, o.by); // refuses a --by key with no column
+    const nodes = selectNodes(COMMAND, codes, o.nodes, (name) => {
+      if (!rubric) return name;
+      const i = rubric.index.get(name);
+      return i === undefined ? undefined : rubric.nodes[i]!.code;
+    });
     const out = outputs.open(o.out, io.stdout);
     const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
 
-    const aggregator = new Aggregator(codes, { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], order: o.order === "key" ? "key" : "first_seen", source: o.input });
+    const { names, quantiles } = splitStats(o.stats);
+    const aggregator = new Aggregator(codes, {
+      by: o.by,
+      stats: ["n", "mean", ...names],
+      quantiles,
+      ...(o.weight !== undefined ? { weight: o.weight } : {}),
+      order: o.order === "key" ? "key" : "first_seen",
+      source: o.input,
+    });
     const values = new Float64Array(codes.length);
     const slot = createReadSlot();
     const status = new Uint8Array(codes.length);
@@ -90,6 +104,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     const progress = wantProgress(o.progress, reporter.stream, csv.totalBytes) ? new Progress(reporter.stream, o.input, csv.totalBytes!) : undefined;
     reporter.progress = progress;
     let bodies = 0;
+    let lastRow = 1;
 
     for await (const batch of csv) {
       const { rows, firstRow, problems } = batch;
@@ -128,14 +143,16 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
         aggregator.add(field, values, status, rowNo);
         bodies++;
       }
-      progress?.update(csv.bytesRead, firstRow + rows.length - 1);
+      lastRow = firstRow + rows.length - 1;
+      progress?.update(csv.bytesRead, lastRow);
       await rejects.flush();
     }
     progress?.clear();
     reporter.progress = undefined;
 
-    writeTable(aggregator.result(), out.sink, o, reporter);
-    reportRejects(reporter, rejects, o.rejects, `${bodies} aggregated`);
+    writeTable(aggregator.result(), out.sink, o, reporter, nodes);
+    reportAccount(reporter, rejects, o.input, lastRow - 1, { count: bodies, what: bodies === 1 ? "body aggregated" : "bodies aggregated" });
+    reportRejects(reporter, rejects, o.rejects);
     await outputs.commit();
     return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
   } catch (e) {

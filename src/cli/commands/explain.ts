@@ -7,7 +7,7 @@ import { CliError, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
 import { detach } from "../idLog.js";
 import type { CliIo } from "../io.js";
 import { loadRubric } from "../loadRubric.js";
-import { readObservationFile } from "../observations.js";
+import { openObservationFiles, readObservationFile } from "../observations.js";
 import type { ExplainOptions } from "../options.js";
 import { RejectLog } from "../rejects.js";
 import { Reporter } from "../report.js";
@@ -25,7 +25,7 @@ export async function explain(o: ExplainOptions, io: CliIo): Promise<number> {
   const rubric = loadRubric(o);
   const csvOptions: CsvReadOptions = { encoding: o.encoding, delimiter: o.delimiter };
   const csv = await CsvReader.open(o.input, { ...csvOptions, name: o.input });
-  const scorer = new BodyScorer(rubric, { explain: true });
+  const scorer = new BodyScorer(rubric, { explain: true, decimalComma: o.decimalComma });
   const issues: Issue[] = [];
   let found: { row: number; fields: Record<string, string> } | undefined;
   try {
@@ -64,10 +64,10 @@ export async function explain(o: ExplainOptions, io: CliIo): Promise<number> {
     // This body's observation rows go through the same store as in `score`; its unreadable
     // ones are reported on stderr.
     const reporter = new Reporter(io.stderr);
-    const store = new ObservationStore(rubric);
+    const store = new ObservationStore(rubric, { decimalComma: o.decimalComma });
     const rejects = new RejectLog(undefined, false, reporter);
     const idColumn = o.map.find(([f]) => f === "id")?.[1];
-    for (const file of o.observations) await readObservationFile(store, file, csvOptions, idColumn, rejects, reporter, o.id);
+    for (const f of await openObservationFiles(store, o.observations, csvOptions, idColumn)) await readObservationFile(store, f, rejects, reporter, o.id);
     scorer.observe(store, o.id);
   }
   scorer.evaluate();

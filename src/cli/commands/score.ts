@@ -1,19 +1,21 @@
-import { formatFixed, type CompiledRubric } from "../../index.js";
-import { Aggregator, BodyScorer, FLAG_INCONSISTENT, ObservationStore, READ_OK, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
+import { formatFixed, resolveState, type CompiledRubric } from "../../index.js";
+import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, READ_OK, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
 import { CsvReader, type CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
+import { CliError, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, UsageError, at } from "../errors.js";
 import { IdLog, detach } from "../idLog.js";
 import { NumberText } from "../numberText.js";
 import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
-import { readObservationFile, rejectUnknownBodies } from "../observations.js";
-import type { ScoreOptions } from "../options.js";
+import { openObservationFiles, readObservationFile, rejectUnscoredObservations, type ObservationFile } from "../observations.js";
+import { splitStats, type ScoreOptions } from "../options.js";
+import { RankedRows } from "../rankedRows.js";
+import { absentInputLines, absentInputs } from "../required.js";
 import { checkOutputs, RunOutputs, type Output } from "../outputs.js";
-import { RejectLog, cellReason, recordText, reportRejects } from "../rejects.js";
+import { RejectLog, cellReason, recordText, reportAccount, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
-import { writeTable } from "../tableOutput.js";
+import { selectNodes, writeTable } from "../tableOutput.js";
 
 const COMMAND = "ogmetric score";
 const FLUSH_AT = 1 << 16;
@@ -35,6 +37,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
   if (o.round !== undefined && o.format !== "csv" && o.by.length === 0) {
     throw new UsageError(COMMAND, "--round applies to CSV output and to --by tables, not to per-body JSON");
   }
+  if (o.columns !== undefined && o.by.length === 0) throw new UsageError(COMMAND, "--columns goes with --by (per-body rows have one value per node)");
   const rubric = loadRubric(o);
   checkOutputs(COMMAND, [o.input, ...o.observations, ...(o.rubric ? [o.rubric] : [])], [
     ["--out", o.out],
@@ -43,29 +46,37 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
   const reporter = new Reporter(io.stderr);
   const csvOptions: CsvReadOptions = { encoding: o.encoding, delimiter: o.delimiter };
   const idColumn = o.map.find(([field]) => field === "id")?.[1];
+  const codes = rubric.nodes.map((n) => n.code);
+  const nodes = selectNodes(COMMAND, codes, o.nodes, (name) => {
+    const i = rubric.index.get(name);
+    return i === undefined ? undefined : codes[i];
+  });
 
-  // The header first: a missing id column should not wait for the observation files.
+  // Every header first (the input's, then each observation file's): a missing column or a whole
+  // observation set left out is found before a single row is read.
   const csv = await CsvReader.open(o.input, { ...csvOptions, name: o.input });
   const outputs = new RunOutputs();
+  let opened: ObservationFile[] = [];
   try {
     const plan = planColumns(o.input, csv.header, {
       command: COMMAND,
       maps: o.map,
       ...rubricLookups(rubric),
       requireId: true,
-      reserved: ["rubric"],
+      reserved: ["rubric", "rank", "state_name", "state_code"],
     });
+    for (const warning of plan.warnings) reporter.line(warning);
     keyColumns(plan, o.by); // refuses a --by key with no column
+    const store = o.observations.length > 0 ? new ObservationStore(rubric, { decimalComma: o.decimalComma }) : undefined;
+    if (store) opened = await openObservationFiles(store, o.observations, csvOptions, idColumn);
+    checkRequiredInputs(rubric, plan, opened, o, reporter);
+
     const out = outputs.open(o.out, io.stdout);
     const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
+    const observationLines: { file: string; dataLines: number; accepted: number }[] = [];
+    if (store) for (const f of opened) observationLines.push({ file: f.file, ...(await readObservationFile(store, f, rejects, reporter)) });
 
-    let store: ObservationStore | undefined;
-    if (o.observations.length > 0) {
-      store = new ObservationStore(rubric);
-      for (const file of o.observations) await readObservationFile(store, file, csvOptions, idColumn, rejects, reporter);
-    }
-
-    const pass = await scorePass(o, rubric, csv, plan, store, out, rejects, reporter);
+    const pass = await scorePass(o, rubric, csv, plan, nodes, store, out, rejects, reporter);
 
     const candidates = pass.ids.candidates();
     if (candidates.length > 0) {
@@ -77,18 +88,37 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
         throw new CliError(`${o.input}: ${confirmed.length} row${confirmed.length === 1 ? " repeats" : "s repeat"} an earlier id; ids must be unique (${written})`, undefined, lines);
       }
     }
+    let unscoredRows = new Map<string, number>();
     if (store) {
-      const unknown = store.unused();
-      if (unknown.size > 0) {
+      const unused = store.unused();
+      if (unused.size > 0) {
         let rows = 0;
-        for (const n of unknown.values()) rows += n;
-        reporter.line(`${rows} observation row${rows === 1 ? "" : "s"} name${rows === 1 ? "s" : ""} ${unknown.size} bod${unknown.size === 1 ? "y" : "ies"} not in ${o.input}; rejected`);
-        await rejectUnknownBodies(o.observations, csvOptions, idColumn, unknown, o.input, rejects);
+        let rejectedBodies = 0;
+        const unscored = new Map<string, number | undefined>();
+        for (const [id, n] of unused) {
+          rows += n;
+          const bodyRow = pass.rejectedIds.get(id);
+          if (bodyRow !== undefined) rejectedBodies++;
+          unscored.set(id, bodyRow);
+        }
+        const unknown = unused.size - rejectedBodies;
+        const parts = [
+          ...(rejectedBodies > 0 ? [`${rejectedBodies} bod${rejectedBodies === 1 ? "y" : "ies"} whose row was rejected`] : []),
+          ...(unknown > 0 ? [`${unknown} bod${unknown === 1 ? "y" : "ies"} not in ${o.input}`] : []),
+        ];
+        reporter.line(`${rows} observation row${rows === 1 ? "" : "s"} of ${parts.join(" and ")}; rejected`);
+        unscoredRows = await rejectUnscoredObservations(o.observations, csvOptions, idColumn, unscored, o.input, rejects);
       }
     }
 
-    if (pass.aggregator) writeTable(pass.aggregator.result(), out.sink, o, reporter);
-    reportRejects(reporter, rejects, o.rejects, `${pass.scored} bod${pass.scored === 1 ? "y" : "ies"} scored`);
+    if (pass.aggregator) writeTable(pass.aggregator.result(), out.sink, { ...o, nodes: o.nodes }, reporter, nodes);
+    else if (pass.ranked) await writeRanked(pass.ranked, out, o);
+    reportAccount(reporter, rejects, o.input, pass.dataLines, { count: pass.scored, what: pass.scored === 1 ? "body scored" : "bodies scored" });
+    for (const f of observationLines) {
+      const used = f.accepted - (unscoredRows.get(f.file) ?? 0);
+      reportAccount(reporter, rejects, f.file, f.dataLines, { count: used, what: used === 1 ? "observation used" : "observations used" });
+    }
+    reportRejects(reporter, rejects, o.rejects);
     if (pass.inconsistent > 0) {
       reporter.line(
         `${pass.inconsistent} bod${pass.inconsistent === 1 ? "y has" : "ies have"} a node given directly that disagrees with its subtree beyond the inputs' precision${pass.inconsistent > reporter.limit ? ` (first ${reporter.limit} shown)` : ""}; the given values were used`,
@@ -101,14 +131,57 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     throw e;
   } finally {
     csv.close();
+    for (const f of opened) f.csv.close();
   }
+}
+
+/**
+ * Stops the run (exit 2) when the rubric's root needs an input that no column and no observation
+ * file supplies, since every body would then score missing there; with --allow-missing, warns
+ * once per absent input and goes on.
+ */
+export function checkRequiredInputs(
+  rubric: CompiledRubric,
+  plan: ColumnPlan,
+  opened: readonly ObservationFile[],
+  o: { readonly input: string; readonly allowMissing: boolean },
+  reporter: Reporter,
+): void {
+  const given = new Set(plan.valueNodes);
+  const sets = new Set(opened.map((f) => f.plan.set));
+  const absent = absentInputs(rubric, given, sets);
+  const n = absent.leaves.length + absent.sets.length;
+  if (n === 0) {
+    // The root is covered; a view may still lack inputs (its nodes will be missing): say so once.
+    const tops = rubric.nodes.filter((x) => x.view !== undefined && x.parent === undefined);
+    const views = absentInputs(rubric, given, sets, tops.map((x) => x.index));
+    if (views.leaves.length + views.sets.length > 0) {
+      const names = [...new Set(tops.map((x) => x.view!))].join(", ");
+      reporter.line(`${o.input}: warning: view ${names} (${tops.map((x) => x.code).join(", ")}) lacks inputs (${[...views.sets, ...views.leaves].slice(0, 6).join(", ")}${views.leaves.length + views.sets.length > 6 ? ", ..." : ""}), so its nodes will be missing; the index itself is complete`);
+    }
+    return;
+  }
+  const lines = absentInputLines(rubric, absent, o.input);
+  if (!o.allowMissing) {
+    const what = [
+      ...(absent.sets.length > 0 ? [`${absent.sets.length} observation set${absent.sets.length === 1 ? "" : "s"} (${absent.sets.join(", ")})`] : []),
+      ...(absent.leaves.length > 0 ? [`${absent.leaves.length} leaf column${absent.leaves.length === 1 ? "" : "s"} (${absent.leaves.slice(0, 6).join(", ")}${absent.leaves.length > 6 ? ", ..." : ""})`] : []),
+    ].join(" and ");
+    throw new CliError(`${o.input}: the rubric needs ${what} that this run does not supply, so ${rubric.nodes[rubric.root]!.code} would be missing for every body; supply them, or rerun with --allow-missing to score anyway`, EXIT_USAGE, lines);
+  }
+  for (const line of lines) reporter.line(`warning (--allow-missing):${line.slice(1)}`);
 }
 
 interface PassResult {
   readonly scored: number;
+  /** Data lines (records after the header) the reader found. */
+  readonly dataLines: number;
   readonly inconsistent: number;
   readonly ids: IdLog;
   readonly aggregator: Aggregator | undefined;
+  readonly ranked: RankedRows | undefined;
+  /** Ids (with observations) whose row was rejected → that row's number. */
+  readonly rejectedIds: ReadonlyMap<string, number>;
 }
 
 /** The one streaming pass: read, score, write (or aggregate) each row. */
@@ -117,6 +190,7 @@ async function scorePass(
   rubric: CompiledRubric,
   csv: CsvReader,
   plan: ColumnPlan,
+  nodes: readonly number[],
   store: ObservationStore | undefined,
   out: Output,
   rejects: RejectLog,
@@ -126,24 +200,35 @@ async function scorePass(
   const header = csv.header;
   const { idCol, valueCols, valueNodes } = plan;
   const nValues = valueCols.length;
-  const size = rubric.size;
-  const scorer = new BodyScorer(rubric, { explain: o.format !== "csv" && o.by.length === 0 });
+  const perBody = o.by.length === 0;
+  const format = o.format;
+  const scorer = new BodyScorer(rubric, { explain: format !== "csv" && perBody, decimalComma: o.decimalComma });
   const frame = scorer.frame;
   const { value, status, flags } = frame;
   const ids = new IdLog();
   const delimiter = csv.delimiter;
   const raw = o.raw;
   const round = o.round;
+  const rejectedIds = new Map<string, number>();
+  const noteRejected = (row: readonly string[], rowNo: number) => {
+    const id = row[idCol];
+    if (store !== undefined && id !== undefined && store.has(id) && !rejectedIds.has(id)) rejectedIds.set(detach(id), rowNo);
+  };
 
-  // Output: identity fields, pass-through columns, rubric, every node in display order.
-  const outCols = Int32Array.from([...plan.identity.map((f) => f.col), ...plan.passthrough]);
+  // Per-body output: identity fields (with the canonical state beside the raw one), carried
+  // columns, rubric, then the nodes asked for (every node by default) in tree order.
+  const stateAt = plan.identity.findIndex((f) => f.field === "state");
+  const outCols = [...plan.identity.map((f) => f.col), ...plan.passthrough];
   const outNames = [...plan.identity.map((f) => f.field), ...plan.passthrough.map((c) => header[c]!)];
+  if (stateAt >= 0) outNames.splice(stateAt + 1, 0, "state_name", "state_code");
+  const states = stateAt >= 0 ? new StateNames() : undefined;
   const tag = `,${csvText(scoresTag(rubric), raw, 44)}`;
-  const jsonFields = outNames.map((name, i) => [name, outCols[i]!] as const).filter(([name]) => name !== "id");
+  const jsonFields = plan.identity.filter((f) => f.field !== "id").map((f) => [f.field, f.col] as const).concat(plan.passthrough.map((c) => [header[c]!, c] as const));
   const sink = out.sink;
-  const numbers = new NumberText(size);
-  const perBody = o.by.length === 0;
-  const format = o.format;
+  const numbers = new NumberText(nodes.length);
+  const rankedOutput = perBody && (o.rank || o.order === "value" || o.order === "-value");
+  const ranked = rankedOutput ? new RankedRows() : undefined;
+  const lead = nodes[0]!;
   let aggregator: Aggregator | undefined;
   let current: readonly string[] = [];
   const fieldCols = plan.fieldCols;
@@ -152,13 +237,19 @@ async function scorePass(
     return c === undefined ? undefined : current[c];
   };
   if (perBody) {
-    if (format === "csv") new CsvWriter(sink, { raw }).writeRow([...outNames, "rubric", ...rubric.nodes.map((n) => n.code)]);
-    else if (format === "json") sink.write("[");
+    const names = ranked ? ["rank", ...outNames] : outNames;
+    if (format === "csv") new CsvWriter(sink, { raw }).writeRow([...names, "rubric", ...nodes.map((j) => rubric.nodes[j]!.code)]);
+    else if (format === "json" && !ranked) sink.write("[");
   } else {
-    aggregator = new Aggregator(
-      rubric.nodes.map((n) => n.code),
-      { by: o.by, stats: ["n", "mean", ...o.stats.filter((s) => s !== "n" && s !== "mean")], order: o.order === "key" ? "key" : "first_seen", source: file },
-    );
+    const { names, quantiles } = splitStats(o.stats);
+    aggregator = new Aggregator(rubric.nodes.map((n) => n.code), {
+      by: o.by,
+      stats: ["n", "mean", ...names],
+      quantiles,
+      ...(o.weight !== undefined ? { weight: o.weight } : {}),
+      order: o.order === "key" ? "key" : "first_seen",
+      source: file,
+    });
   }
 
   const progress = wantProgress(o.progress, reporter.stream, csv.totalBytes) ? new Progress(reporter.stream, file, csv.totalBytes!) : undefined;
@@ -172,7 +263,10 @@ async function scorePass(
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const rowNo = firstRow + r;
-      if (!rejects.screen(file, rowNo, row, problems?.get(r), header, delimiter)) continue;
+      if (!rejects.screen(file, rowNo, row, problems?.get(r), header, delimiter)) {
+        noteRejected(row, rowNo);
+        continue;
+      }
       const id = row[idCol]!;
       if (id.length === 0 || ((id.charCodeAt(0) <= 32 || id.charCodeAt(id.length - 1) <= 32) && id.trim() === "")) {
         rejects.add(file, rowNo, idCol + 1, header[idCol]!, "missing_id", "the id is empty", recordText(row, delimiter));
@@ -200,6 +294,7 @@ async function scorePass(
       }
       if (reasons !== undefined) {
         rejects.add(file, rowNo, badCol + 1, header[badCol]!, badCode, reasons, recordText(row, delimiter));
+        noteRejected(row, rowNo);
         continue;
       }
       if (store !== undefined) scorer.observe(store, id);
@@ -215,7 +310,7 @@ async function scorePass(
         const internal = rubric.nodes[node]!.children.length > 0;
         reporter.limited(
           "inconsistent",
-          `${at(file, rowNo, valueCols[k]! + 1)}warning: column ${JSON.stringify(header[valueCols[k]!])} gives ${rubric.nodes[node]!.code} = ${value[node]} but its ${internal ? "children give" : "observations give"} ${frame.computed[node]} (beyond the inputs' precision ±${(frame.err[node]! + 1e-9).toPrecision(2)})`,
+          `${at(file, rowNo, valueCols[k]! + 1)}warning: column ${JSON.stringify(header[valueCols[k]!])} gives ${rubric.nodes[node]!.code} = ${value[node]} but its ${internal ? "children give" : "observations give"} ${frame.computed[node]} (beyond the inputs' precision ±${(frame.err[node]! + CONSISTENCY_EPSILON).toPrecision(2)})`,
         );
         break;
       }
@@ -225,26 +320,41 @@ async function scorePass(
         aggregator.add(field, value, status, rowNo);
         continue;
       }
+      let line: string;
       if (format === "csv") {
-        let line = "";
+        line = "";
         for (let c = 0; c < outCols.length; c++) {
           if (c > 0) line += ",";
-          line += csvText(row[outCols[c]!]!, raw, 44);
+          const cell = row[outCols[c]!]!;
+          line += csvText(cell, raw, 44);
+          if (c === stateAt) {
+            const st = states!.resolve(cell);
+            line += `,${csvText(st.name, raw, 44)},${st.code}`;
+          }
         }
         line += tag;
-        for (let j = 0; j < size; j++) {
+        for (let k = 0; k < nodes.length; k++) {
+          const j = nodes[k]!;
           const s = status[j];
-          if (s === STATUS_SCORED) line += round === undefined ? `,${numbers.text(j, value[j]!)}` : `,${formatFixed(value[j]!, round)}`;
+          if (s === STATUS_SCORED) line += round === undefined ? `,${numbers.text(k, value[j]!)}` : `,${formatFixed(value[j]!, round)}`;
           else if (s === STATUS_NOT_APPLICABLE) line += ",NA";
           else line += ",";
         }
-        sink.write(`${line}\n`);
+        line += "\n";
       } else {
-        const fields: Record<string, string> = Object.fromEntries(jsonFields.map(([name, c]) => [name, row[c]!]));
+        const fields: Record<string, string> = Object.create(null);
+        for (const [name, c] of jsonFields) fields[name] = row[c]!;
+        if (states !== undefined) {
+          const st = states.resolve(row[outCols[stateAt]!]!);
+          fields.state_name = st.name;
+          fields.state_code = st.code;
+        }
         const body = scorer.result({ id, fields }, []);
-        const text = JSON.stringify(body);
-        sink.write(format === "json" ? `${scored === 1 ? "\n" : ",\n"}${text}` : `${text}\n`);
+        line = JSON.stringify(nodes.length === rubric.size ? body : { ...body, nodes: nodes.map((j) => body.nodes[j]!) });
+        line = format === "json" && !ranked ? `${scored === 1 ? "\n" : ",\n"}${line}` : `${line}\n`;
       }
+      if (ranked) ranked.add(status[lead] === STATUS_SCORED ? value[lead]! : null, line);
+      else sink.write(line);
     }
     lastRow = firstRow + rows.length - 1;
     progress?.update(csv.bytesRead, lastRow);
@@ -253,10 +363,57 @@ async function scorePass(
   }
   progress?.clear();
   reporter.progress = undefined;
-  if (perBody && format === "json") sink.write(scored === 0 ? "]\n" : "\n]\n");
+  if (perBody && format === "json" && !ranked) sink.write(scored === 0 ? "]\n" : "\n]\n");
   const hidden = reporter.hidden("inconsistent");
   if (hidden > 0) reporter.line(`... and ${hidden} more consistency warning${hidden === 1 ? "" : "s"}`);
-  return { scored, inconsistent, ids, aggregator };
+  states?.report(reporter, file);
+  return { scored, dataLines: lastRow - 1, inconsistent, ids, aggregator, ranked, rejectedIds };
+}
+
+/** Writes ranked per-body lines: `rank` first (CSV column, JSON property), in the order asked. */
+async function writeRanked(ranked: RankedRows, out: Output, o: ScoreOptions): Promise<void> {
+  const json = o.format === "json";
+  let first = true;
+  if (json) out.sink.write("[");
+  await ranked.writeTo(out.sink, {
+    order: o.order === "value" || o.order === "-value" ? o.order : "input",
+    decimals: o.round,
+    prefix: (rank, line) => {
+      const r = rank === null ? "" : String(rank);
+      if (o.format === "csv") return `${r},${line}`;
+      const obj = `{"rank":${rank === null ? "null" : r},${line.slice(1)}`;
+      if (!json) return obj;
+      const text = `${first ? "\n" : ",\n"}${obj.slice(0, -1)}`;
+      first = false;
+      return text;
+    },
+  });
+  if (json) out.sink.write(first ? "]\n" : "\n]\n");
+}
+
+/**
+ * Canonical state names and INEGI codes for per-body output, resolved once per spelling (at most
+ * 10,000 spellings are remembered); unknown spellings are counted and the first few reported.
+ */
+class StateNames {
+  readonly #cache = new Map<string, { name: string; code: string }>();
+  readonly #unknown = new Map<string, number>();
+
+  resolve(raw: string): { name: string; code: string } {
+    let hit = this.#cache.get(raw);
+    if (hit) return hit;
+    const r = resolveState(raw);
+    hit = r.ok ? { name: r.state.name, code: r.state.code } : { name: "", code: "" };
+    if (!r.ok && raw.trim() !== "") this.#unknown.set(raw, (this.#unknown.get(raw) ?? 0) + 1);
+    if (this.#cache.size < 10_000) this.#cache.set(detach(raw), hit);
+    return hit;
+  }
+
+  report(reporter: Reporter, file: string): void {
+    if (this.#unknown.size === 0) return;
+    const shown = [...this.#unknown.keys()].slice(0, 10).map((s) => JSON.stringify(s)).join(", ");
+    reporter.line(`${file}: warning: ${this.#unknown.size} state spelling${this.#unknown.size === 1 ? "" : "s"} not recognised (${shown}${this.#unknown.size > 10 ? ", ..." : ""}); state_name and state_code are empty for them`);
+  }
 }
 
 /**
