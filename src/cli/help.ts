@@ -8,6 +8,20 @@ const INPUT_OPTIONS = `  --map FIELD=COLUMN      read FIELD from COLUMN (repeata
                           windows-1252 is Excel's "CSV" on Windows)
   --delimiter C           input field delimiter, one character or "tab" (default ,)`;
 
+const SELECT_OPTIONS = `  --nodes LIST            nodes to write, by code or alias, in this order (repeatable or
+                          comma-separated; default every node); ranks follow the first
+  --columns value|full    per node in tables: the mean and the statistics asked for (value),
+                          or also n, na and missing (full, the default)
+  --order first|key|value|-value
+                          rows as first seen (default), by key (states by INEGI code,
+                          Federal last), or by the first node's value, highest (value) or
+                          lowest (-value) first; value orders add a rank column
+  --rank                  add a rank column (ties share the best rank, as published tables
+                          rank them; judged on the values as printed with --round)
+  --stats LIST            extra table statistics: median,sd,min,max and quantiles p05, p50,
+                          p95, ... (n and mean always)
+  --weight COLUMN         weight bodies in table means by this column (finite, >= 0)`;
+
 const COMMON = `  --debug                 print stack traces of errors
   -h, --help              this help`;
 
@@ -48,17 +62,20 @@ ${INPUT_OPTIONS}
   --rejects FILE          write rejected rows here: file,row,column,code,reason,record
   --by KEY                write the aggregate table grouped by KEY instead (repeatable;
                           id, name, state, level, type or a carried column)
-  --stats LIST            extra table statistics: median,sd,min,max (n and mean always)
-  --order first|key       table rows as groups are first seen (default) or sorted by key
-                          (states by INEGI code, Federal last)
+${SELECT_OPTIONS}
   --round N               round values to N decimals, half up on the exact decimal
+  --allow-missing         score even when an input the index needs (a leaf column, a whole
+                          observation set) is absent; without it the run stops (exit 2)
+  --decimal-comma         also read numbers written with a decimal comma (0,5)
   --raw                   do not neutralise formulas (=, +, -, @, tab, CR) in text cells
   --progress              draw a progress bar even when stderr is not a terminal
   --no-progress           never draw one (default: on a terminal, for inputs over 4 MB)
 ${COMMON}
 
-Output columns: identity fields, carried columns, rubric (id@version), then every node in
-tree order at full precision; NA = not applicable, empty = missing.
+Output columns: rank (when ranked), identity fields (state followed by state_name and
+state_code), carried columns, rubric (id@version#hash), then every node (or those of
+--nodes) at full precision; NA = not applicable, empty = missing. Standard error ends with
+an account of each file: data lines = used + rejected + blank.
 
 Examples:
   ogmetric score bso.csv --edition 2017 --encoding latin1 \\
@@ -75,8 +92,7 @@ Without --by, one national row.
 Options:
   --by KEY                group by KEY (repeatable): state (canonical names + state_code),
                           level, type, name, or any carried column
-  --stats LIST            extra statistics: median,sd,min,max (n and mean always)
-  --order first|key       rows as groups are first seen (default) or sorted by key
+${SELECT_OPTIONS}
   --round N               round means and statistics to N decimals, half up
   --out FILE              write here atomically (default standard output)
   --format csv|json|ndjson  output format (default csv)
@@ -121,7 +137,9 @@ Options:
 ${INPUT_OPTIONS}
   --format text|json      output format (default text)
   --lang es|en            label language (default es)
-  --decimals N            decimals shown (default 4)
+  --decimals N            decimals shown for every figure (default 4)
+  --allow-missing         explain even when an input the index needs is absent
+  --decimal-comma         also read numbers written with a decimal comma (0,5)
 ${COMMON}
 
 Example:

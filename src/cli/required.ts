@@ -1,4 +1,6 @@
 import type { CompiledRubric } from "../index.js";
+import { CliError, EXIT_USAGE } from "./errors.js";
+import type { Reporter } from "./report.js";
 
 const MAX_LINES = 10;
 
@@ -66,3 +68,41 @@ export function absentInputLines(rubric: CompiledRubric, absent: AbsentInputs, f
   if (absent.leaves.length > MAX_LINES) lines.push(`  ... and ${absent.leaves.length - MAX_LINES} more leaves: ${absent.leaves.slice(MAX_LINES).join(", ")}`);
   return lines;
 }
+
+/**
+ * Stops the run (exit 2) when the rubric's root needs an input that no column and no observation
+ * file supplies, since every body would then score missing there; with --allow-missing, warns
+ * once per absent input and goes on.
+ */
+export function checkRequiredInputs(
+  rubric: CompiledRubric,
+  valueNodes: ArrayLike<number>,
+  observationSets: readonly number[],
+  o: { readonly input: string; readonly allowMissing: boolean },
+  reporter: Reporter,
+): void {
+  const given = new Set(Array.from(valueNodes));
+  const sets = new Set(observationSets);
+  const absent = absentInputs(rubric, given, sets);
+  const n = absent.leaves.length + absent.sets.length;
+  if (n === 0) {
+    // The root is covered; a view may still lack inputs (its nodes will be missing): say so once.
+    const tops = rubric.nodes.filter((x) => x.view !== undefined && x.parent === undefined);
+    const views = absentInputs(rubric, given, sets, tops.map((x) => x.index));
+    if (views.leaves.length + views.sets.length > 0) {
+      const names = [...new Set(tops.map((x) => x.view!))].join(", ");
+      reporter.line(`${o.input}: warning: view ${names} (${tops.map((x) => x.code).join(", ")}) lacks inputs (${[...views.sets, ...views.leaves].slice(0, 6).join(", ")}${views.leaves.length + views.sets.length > 6 ? ", ..." : ""}), so its nodes will be missing; the index itself is complete`);
+    }
+    return;
+  }
+  const lines = absentInputLines(rubric, absent, o.input);
+  if (!o.allowMissing) {
+    const what = [
+      ...(absent.sets.length > 0 ? [`${absent.sets.length} observation set${absent.sets.length === 1 ? "" : "s"} (${absent.sets.join(", ")})`] : []),
+      ...(absent.leaves.length > 0 ? [`${absent.leaves.length} leaf column${absent.leaves.length === 1 ? "" : "s"} (${absent.leaves.slice(0, 6).join(", ")}${absent.leaves.length > 6 ? ", ..." : ""})`] : []),
+    ].join(" and ");
+    throw new CliError(`${o.input}: the rubric needs ${what} that this run does not supply, so ${rubric.nodes[rubric.root]!.code} would be missing for every body; supply them, or rerun with --allow-missing to score anyway`, EXIT_USAGE, lines);
+  }
+  for (const line of lines) reporter.line(`warning (--allow-missing):${line.slice(1)}`);
+}
+

@@ -7,7 +7,8 @@ import { CliError, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
 import { detach } from "../idLog.js";
 import type { CliIo } from "../io.js";
 import { loadRubric } from "../loadRubric.js";
-import { openObservationFiles, readObservationFile } from "../observations.js";
+import { openObservationFiles, readObservationFile, type ObservationFile } from "../observations.js";
+import { checkRequiredInputs } from "../required.js";
 import type { ExplainOptions } from "../options.js";
 import { RejectLog } from "../rejects.js";
 import { Reporter } from "../report.js";
@@ -26,6 +27,10 @@ export async function explain(o: ExplainOptions, io: CliIo): Promise<number> {
   const csvOptions: CsvReadOptions = { encoding: o.encoding, delimiter: o.delimiter };
   const csv = await CsvReader.open(o.input, { ...csvOptions, name: o.input });
   const scorer = new BodyScorer(rubric, { explain: true, decimalComma: o.decimalComma });
+  const reporter = new Reporter(io.stderr);
+  const store = o.observations.length > 0 ? new ObservationStore(rubric, { decimalComma: o.decimalComma }) : undefined;
+  const idColumn = o.map.find(([f]) => f === "id")?.[1];
+  let opened: ObservationFile[] = [];
   const issues: Issue[] = [];
   let found: { row: number; fields: Record<string, string> } | undefined;
   try {
@@ -35,6 +40,9 @@ export async function explain(o: ExplainOptions, io: CliIo): Promise<number> {
       ...rubricLookups(rubric),
       requireId: true,
     });
+    for (const warning of plan.warnings) reporter.line(warning);
+    if (store) opened = await openObservationFiles(store, o.observations, csvOptions, idColumn);
+    checkRequiredInputs(rubric, plan.valueNodes, opened.map((f) => f.plan.set), o, reporter);
     const header = csv.header;
     for await (const batch of csv) {
       for (let r = 0; r < batch.rows.length; r++) {
@@ -55,19 +63,22 @@ export async function explain(o: ExplainOptions, io: CliIo): Promise<number> {
         });
       }
     }
+  } catch (e) {
+    for (const f of opened) f.csv.close();
+    throw e;
   } finally {
     csv.close();
   }
-  if (!found) throw new CliError(`${o.input}: no body with id ${JSON.stringify(o.id)}`);
+  if (!found) {
+    for (const f of opened) f.csv.close();
+    throw new CliError(`${o.input}: no body with id ${JSON.stringify(o.id)}`);
+  }
 
-  if (o.observations.length > 0) {
+  if (store) {
     // This body's observation rows go through the same store as in `score`; its unreadable
     // ones are reported on stderr.
-    const reporter = new Reporter(io.stderr);
-    const store = new ObservationStore(rubric, { decimalComma: o.decimalComma });
     const rejects = new RejectLog(undefined, false, reporter);
-    const idColumn = o.map.find(([f]) => f === "id")?.[1];
-    for (const f of await openObservationFiles(store, o.observations, csvOptions, idColumn)) await readObservationFile(store, f, rejects, reporter, o.id);
+    for (const f of opened) await readObservationFile(store, f, rejects, reporter, o.id);
     scorer.observe(store, o.id);
   }
   scorer.evaluate();

@@ -3,7 +3,7 @@ import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, Observa
 import { CsvReader, type CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, UsageError, at } from "../errors.js";
+import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
 import { IdLog, detach } from "../idLog.js";
 import { NumberText } from "../numberText.js";
 import type { CliIo } from "../io.js";
@@ -11,7 +11,7 @@ import { loadRubric, scoresTag } from "../loadRubric.js";
 import { openObservationFiles, readObservationFile, rejectUnscoredObservations, type ObservationFile } from "../observations.js";
 import { splitStats, type ScoreOptions } from "../options.js";
 import { RankedRows } from "../rankedRows.js";
-import { absentInputLines, absentInputs } from "../required.js";
+import { checkRequiredInputs } from "../required.js";
 import { checkOutputs, RunOutputs, type Output } from "../outputs.js";
 import { RejectLog, cellReason, recordText, reportAccount, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
@@ -69,7 +69,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     keyColumns(plan, o.by); // refuses a --by key with no column
     const store = o.observations.length > 0 ? new ObservationStore(rubric, { decimalComma: o.decimalComma }) : undefined;
     if (store) opened = await openObservationFiles(store, o.observations, csvOptions, idColumn);
-    checkRequiredInputs(rubric, plan, opened, o, reporter);
+    checkRequiredInputs(rubric, plan.valueNodes, opened.map((f) => f.plan.set), o, reporter);
 
     const out = outputs.open(o.out, io.stdout);
     const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
@@ -133,43 +133,6 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     csv.close();
     for (const f of opened) f.csv.close();
   }
-}
-
-/**
- * Stops the run (exit 2) when the rubric's root needs an input that no column and no observation
- * file supplies, since every body would then score missing there; with --allow-missing, warns
- * once per absent input and goes on.
- */
-export function checkRequiredInputs(
-  rubric: CompiledRubric,
-  plan: ColumnPlan,
-  opened: readonly ObservationFile[],
-  o: { readonly input: string; readonly allowMissing: boolean },
-  reporter: Reporter,
-): void {
-  const given = new Set(plan.valueNodes);
-  const sets = new Set(opened.map((f) => f.plan.set));
-  const absent = absentInputs(rubric, given, sets);
-  const n = absent.leaves.length + absent.sets.length;
-  if (n === 0) {
-    // The root is covered; a view may still lack inputs (its nodes will be missing): say so once.
-    const tops = rubric.nodes.filter((x) => x.view !== undefined && x.parent === undefined);
-    const views = absentInputs(rubric, given, sets, tops.map((x) => x.index));
-    if (views.leaves.length + views.sets.length > 0) {
-      const names = [...new Set(tops.map((x) => x.view!))].join(", ");
-      reporter.line(`${o.input}: warning: view ${names} (${tops.map((x) => x.code).join(", ")}) lacks inputs (${[...views.sets, ...views.leaves].slice(0, 6).join(", ")}${views.leaves.length + views.sets.length > 6 ? ", ..." : ""}), so its nodes will be missing; the index itself is complete`);
-    }
-    return;
-  }
-  const lines = absentInputLines(rubric, absent, o.input);
-  if (!o.allowMissing) {
-    const what = [
-      ...(absent.sets.length > 0 ? [`${absent.sets.length} observation set${absent.sets.length === 1 ? "" : "s"} (${absent.sets.join(", ")})`] : []),
-      ...(absent.leaves.length > 0 ? [`${absent.leaves.length} leaf column${absent.leaves.length === 1 ? "" : "s"} (${absent.leaves.slice(0, 6).join(", ")}${absent.leaves.length > 6 ? ", ..." : ""})`] : []),
-    ].join(" and ");
-    throw new CliError(`${o.input}: the rubric needs ${what} that this run does not supply, so ${rubric.nodes[rubric.root]!.code} would be missing for every body; supply them, or rerun with --allow-missing to score anyway`, EXIT_USAGE, lines);
-  }
-  for (const line of lines) reporter.line(`warning (--allow-missing):${line.slice(1)}`);
 }
 
 interface PassResult {
