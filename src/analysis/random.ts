@@ -27,7 +27,7 @@ export interface Random {
   nextDouble(): number;
   /** A double in (0, 1), never 0 nor 1: (k + 0.5)·2^-52 for a uniform 52-bit k. For inverse CDFs. */
   nextOpen(): number;
-  /** A uniform integer in [0, n), unbiased (rejection), for an integer 1 ≤ n ≤ 2^32. */
+  /** A uniform integer in [0, n), unbiased (Lemire's multiply-shift with rejection), for an integer 1 ≤ n ≤ 2^32. */
   nextInt(n: number): number;
   /** A standard normal draw: {@link normalQuantile} of {@link Random.nextOpen}. Portable, one uniform per draw. */
   nextNormal(): number;
@@ -41,6 +41,7 @@ export interface Random {
 
 const TWO_32 = 4294967296;
 const TWO_NEG_53 = 1 / 9007199254740992;
+const TWO_NEG_32 = 1 / 4294967296;
 const TWO_NEG_52 = 1 / 4503599627370496;
 const JUMP = [0x8764000b, 0xf542d2d3, 0x6fa035c3, 0x77f2db5b] as const;
 
@@ -94,12 +95,29 @@ class Xoshiro128 implements Random {
   }
 
   nextInt(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > TWO_32) {
+    if (!(n >= 1 && n <= TWO_32 && n === Math.floor(n))) {
       throw new RangeError(`Random.nextInt: n must be an integer from 1 to 2^32, received ${String(n)}`);
     }
-    // Accept x below the largest multiple of n that fits in 32 bits: every residue equally likely.
-    const limit = TWO_32 - (TWO_32 % n);
     let x = this.nextUint32();
+    if (n <= 2097152) {
+      // Lemire's multiply-shift with rejection: x·n < 2^53 is exact in a double, its high 32 bits
+      // are the result and its low 32 bits decide rejection (only when they fall below 2^32 mod n).
+      let m = x * n;
+      let high = Math.floor(m * TWO_NEG_32);
+      let low = m - high * TWO_32;
+      if (low < n) {
+        const threshold = TWO_32 % n;
+        while (low < threshold) {
+          x = this.nextUint32();
+          m = x * n;
+          high = Math.floor(m * TWO_NEG_32);
+          low = m - high * TWO_32;
+        }
+      }
+      return high;
+    }
+    // Larger n: accept x below the largest multiple of n that fits in 32 bits.
+    const limit = TWO_32 - (TWO_32 % n);
     while (x >= limit) x = this.nextUint32();
     return x % n;
   }
