@@ -241,7 +241,7 @@ function notApplicableNodes(rubric: CompiledRubric, extra: readonly string[], in
  * audit.contradictions.map((c) => c.path) // => ["p"]
  */
 export function auditPublished(rubric: CompiledRubric, table: readonly PublishedFigure[], options: PublishedAuditOptions = {}): PublishedAudit {
-  if (!Array.isArray(table)) throw new TypeError("auditPublished: table must be an array of figures");
+  if (!Array.isArray(table as unknown)) throw new TypeError("auditPublished: table must be an array of figures");
   const issues: Issue[] = [];
   const index = new Map<string, number>();
   rubric.nodes.forEach((n, i) => {

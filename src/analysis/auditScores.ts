@@ -301,7 +301,7 @@ function dropEffect(rubric: CompiledRubric, t: NodeTable, info: NodeInfo, rootIn
  * audit.indicators.find((s) => s.code === "pg")!.flags // => []
  */
 export function auditScores(rubric: CompiledRubric, scores: readonly BodyScore[], options: AuditOptions = {}): ScoreAudit {
-  if (!Array.isArray(scores)) throw new TypeError("auditScores: scores must be an array of body results");
+  if (!Array.isArray(scores as unknown)) throw new TypeError("auditScores: scores must be an array of body results");
   const th: Required<AuditOptions> = { ...DEFAULTS, ...options };
   for (const [name, v] of Object.entries(th)) {
     if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError(`auditScores: ${name} must be a finite number, received ${String(v)}`);

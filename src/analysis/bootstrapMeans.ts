@@ -22,7 +22,9 @@
  * References: B. Efron, "Better bootstrap confidence intervals", JASA 82 (1987) 171–185;
  * B. Efron and R. J. Tibshirani, An Introduction to the Bootstrap, Chapman & Hall, 1993.
  */
+import { resolveState } from "../catalog/states.js";
 import type { Issue } from "../issue.js";
+import type { BodyScore } from "../score/scoreBody.js";
 import { checkConfidence, checkCount, quantileInterval } from "./internal/interval.js";
 import { normalCdf, normalQuantile } from "./portableMath.js";
 import { checkSeed, createRandom } from "./random.js";
@@ -207,4 +209,53 @@ export function bootstrapMeans(
     out.push({ key, n, excluded: g.excluded, mean, low, high, se, method: used, degenerate: false, ...(bca ?? {}) });
   }
   return { method, confidence, replicates, seed: options.seed, groups: out, issues };
+}
+
+/** Options of {@link bootstrapScores}. */
+export interface BootstrapScoresOptions extends BootstrapOptions {
+  /** Node code whose group means are bootstrapped (default: each body's root value). */
+  readonly node?: string;
+  /** Field of `BodyScore.fields` to group by (`state`, `type`, `level`, ...); omit for one national group. */
+  readonly by?: string;
+}
+
+/**
+ * {@link bootstrapMeans} over scored bodies: the node's value per body (null unless scored),
+ * grouped by one of the bodies' fields. State names are matched through `resolveState`, so
+ * "CDMX" and "Ciudad de México" are one group, keyed by the canonical name; other keys are used
+ * as written. A body without the field falls in the group "" (empty key).
+ * @param scores - the bodies' results
+ * @param options - `node` (default the root), `by` (default national), and the bootstrap options
+ * @returns one interval per group, in first-seen order (the national group is keyed "national")
+ * @throws RangeError for a node no body has, and as {@link bootstrapMeans}
+ * @example
+ * bootstrapScores(scores, { by: "state", seed: 1, method: "bca" }).groups[0]!.key // => "Jalisco"
+ */
+export function bootstrapScores(scores: readonly BodyScore[], options: BootstrapScoresOptions): BootstrapResult {
+  if (!Array.isArray(scores as unknown)) throw new TypeError("bootstrapScores: scores must be an array of body results");
+  const { node, by } = options ?? {};
+  const values: (number | null)[] = [];
+  const groups: string[] = [];
+  let found = node === undefined;
+  for (const score of scores) {
+    let value: number | null;
+    if (node === undefined) value = score.status === "scored" ? score.value : null;
+    else {
+      const n = score.nodes.find((x) => x.code === node);
+      if (n) found = true;
+      value = n && n.status === "scored" ? n.value : null;
+    }
+    values.push(value);
+    let key = "national";
+    if (by !== undefined) {
+      key = score.fields?.[by] ?? "";
+      if (by === "state") {
+        const s = resolveState(key);
+        if (s.ok) key = s.state.name;
+      }
+    }
+    groups.push(key);
+  }
+  if (!found && scores.length > 0) throw new RangeError(`bootstrapScores: no body has a node "${String(node)}"`);
+  return bootstrapMeans(values, groups, options);
 }
