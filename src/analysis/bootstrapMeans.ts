@@ -149,12 +149,14 @@ export function bootstrapMeans(
     const x = Float64Array.from(g.values);
     const mean = meanOf(x, n);
     const reps = new Float64Array(replicates);
+    const idx = new Int32Array(n);
     for (let b = 0; b < replicates; b++) {
-      // One resample: n draws with replacement, summed as drawn (compensated).
+      // One resample: n draws with replacement, summed (compensated).
+      random.fillInts(n, idx);
       let s = 0;
       let c = 0;
       for (let i = 0; i < n; i++) {
-        const v = x[random.nextInt(n)]!;
+        const v = x[idx[i]!]!;
         const t = s + v;
         c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
         s = t;

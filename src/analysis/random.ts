@@ -29,6 +29,8 @@ export interface Random {
   nextOpen(): number;
   /** A uniform integer in [0, n), unbiased (Lemire's multiply-shift with rejection), for an integer 1 ≤ n ≤ 2^32. */
   nextInt(n: number): number;
+  /** Fills `out` with uniform integers in [0, n): the same numbers as `out.length` calls of `nextInt(n)`, faster. */
+  fillInts(n: number, out: Int32Array | Uint32Array | Float64Array): void;
   /** A standard normal draw: {@link normalQuantile} of {@link Random.nextOpen}. Portable, one uniform per draw. */
   nextNormal(): number;
   /** Advances this generator by 2^64 draws, in place (about 128 steps); returns it. */
@@ -120,6 +122,42 @@ class Xoshiro128 implements Random {
     const limit = TWO_32 - (TWO_32 % n);
     while (x >= limit) x = this.nextUint32();
     return x % n;
+  }
+
+  fillInts(n: number, out: Int32Array | Uint32Array | Float64Array): void {
+    if (!(n >= 1 && n <= 2097152 && n === Math.floor(n))) {
+      for (let i = 0; i < out.length; i++) out[i] = this.nextInt(n);
+      return;
+    }
+    // nextInt's multiply-shift path with the generator's state in locals (one call, not one per draw).
+    let s0 = this.#s0;
+    let s1 = this.#s1;
+    let s2 = this.#s2;
+    let s3 = this.#s3;
+    const threshold = TWO_32 % n;
+    for (let i = 0; i < out.length; i++) {
+      let high: number;
+      let low: number;
+      do {
+        const m5 = Math.imul(s1, 5);
+        const x = Math.imul((m5 << 7) | (m5 >>> 25), 9) >>> 0;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const m = x * n;
+        high = Math.floor(m * TWO_NEG_32);
+        low = m - high * TWO_32;
+      } while (low < threshold);
+      out[i] = high;
+    }
+    this.#s0 = s0;
+    this.#s1 = s1;
+    this.#s2 = s2;
+    this.#s3 = s3;
   }
 
   nextNormal(): number {

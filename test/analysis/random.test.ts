@@ -123,3 +123,18 @@ describe("xoshiro128** (createRandom, fromState)", () => {
     expect(() => fromState([0, 0, 0, 0])).toThrow(/all-zero/);
   });
 });
+
+describe("Random.fillInts", () => {
+  it("gives the same numbers as repeated nextInt calls, and leaves the generator in the same state", () => {
+    for (const n of [1, 2, 7, 100, 2 ** 21, 2 ** 21 + 1, 3e9]) {
+      const a = createRandom(n);
+      const b = createRandom(n);
+      const out = new Int32Array(500);
+      const big = new Float64Array(500);
+      (n > 2 ** 31 ? a.fillInts(n, big) : a.fillInts(n, out));
+      const expected = Array.from({ length: 500 }, () => b.nextInt(n));
+      expect(Array.from(n > 2 ** 31 ? big : out)).toEqual(expected);
+      expect(a.state()).toEqual(b.state());
+    }
+  });
+});
