@@ -231,7 +231,10 @@ export interface BootstrapScoresOptions extends BootstrapOptions {
  * @returns one interval per group, in first-seen order (the national group is keyed "national")
  * @throws RangeError for a node no body has, and as {@link bootstrapMeans}
  * @example
- * bootstrapScores(scores, { by: "state", seed: 1, method: "bca" }).groups[0]!.key // => "Jalisco"
+ * const rubric = loadEdition("2017");
+ * const scores = ["CDMX", "Ciudad de México", "Jalisco"].map((state) =>
+ *   scoreBody(rubric, { fields: { state }, values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }));
+ * bootstrapScores(scores, { by: "state", seed: 1 }).groups.map((g) => [g.key, g.n]) // => [["Ciudad de México", 2], ["Jalisco", 1]]
  */
 export function bootstrapScores(scores: readonly BodyScore[], options: BootstrapScoresOptions): BootstrapResult {
   if (!Array.isArray(scores as unknown)) throw new TypeError("bootstrapScores: scores must be an array of body results");
