@@ -11,7 +11,7 @@
  * - total, Jansen (1999), eq. (f):
  *   S_Ti = (1/2N) Σ_j (f(A)_j − f(A_B^(i))_j)² / V
  *
- * Sums are compensated (Neumaier). Intervals come from resampling the N rows with replacement and
+ * Sums are compensated (Kahan). Intervals come from resampling the N rows with replacement and
  * recomputing the estimators (percentile bootstrap, the same resampled rows for every factor and
  * output).
  *
@@ -146,7 +146,7 @@ function blockEvaluator(model: SobolModel, k: number): { outputs: number; blockR
       blockRows: 1024,
       run(points, rows, out) {
         for (let r = 0; r < rows; r++) {
-          x.set(points.subarray(r * k, r * k + k));
+          for (let i = 0; i < k; i++) x[i] = points[r * k + i]!;
           out[r] = model(x);
         }
       },
@@ -169,9 +169,9 @@ function blockEvaluator(model: SobolModel, k: number): { outputs: number; blockR
       blockRows: 1024,
       run(points, rows, out) {
         for (let r = 0; r < rows; r++) {
-          x.set(points.subarray(r * k, r * k + k));
+          for (let i = 0; i < k; i++) x[i] = points[r * k + i]!;
           model.evaluate(x, y);
-          out.set(y, r * m);
+          for (let o = 0; o < m; o++) out[r * m + o] = y[o]!;
         }
       },
     };
@@ -179,75 +179,89 @@ function blockEvaluator(model: SobolModel, k: number): { outputs: number; blockR
   throw new TypeError("sobol: a model object needs an evaluate or an evaluateBatch function");
 }
 
-/** Per output: the point estimates and, given row resamples, the bootstrap intervals. */
-function estimate(
-  y: Float64Array,
-  n: number,
-  k: number,
-  o: number,
-  rows: Int32Array | null,
-): { mean: number; variance: number; first: Float64Array; total: Float64Array } {
-  // y holds, for output o, the block ((o·(k+2) + role)·n + j): role 0 = A, 1 = B, 2 + i = A_B^(i).
-  const base = o * (k + 2) * n;
+/**
+ * The estimators for one output whose columns f(A), f(B), f(A_B^(1)), ..., f(A_B^(k)) lie one
+ * after another, n values each, from `y[base]`: the population variance of the 2N values of A and
+ * B (returned), then S_i (Saltelli 2010) and S_Ti (Jansen) written into `first` and `total`.
+ *
+ * Every sum is compensated (Kahan). Kahan's update is a chain of dependent additions, so each loop
+ * carries two independent sums side by side, which the processor overlaps. Top-level and
+ * closure-free, so the engine optimises it once for every call.
+ */
+function estimate(y: Float64Array, base: number, n: number, k: number, first: Float64Array, total: Float64Array): number {
   const fa = base;
   const fb = base + n;
-  // Mean and population variance of the 2N outputs of A and B, with compensated sums.
-  let s = 0;
-  let c = 0;
+  let s1 = 0;
+  let c1 = 0;
+  let s2 = 0;
+  let c2 = 0;
   for (let j = 0; j < n; j++) {
-    const r = rows ? rows[j]! : j;
-    const va = y[fa + r]!;
-    let t = s + va;
-    c += Math.abs(s) >= Math.abs(va) ? s - t + va : va - t + s;
-    s = t;
-    const vb = y[fb + r]!;
-    t = s + vb;
-    c += Math.abs(s) >= Math.abs(vb) ? s - t + vb : vb - t + s;
-    s = t;
+    const v1 = y[fa + j]! - c1;
+    const t1 = s1 + v1;
+    c1 = t1 - s1 - v1;
+    s1 = t1;
+    const v2 = y[fb + j]! - c2;
+    const t2 = s2 + v2;
+    c2 = t2 - s2 - v2;
+    s2 = t2;
   }
-  const mean = (s + c) / (2 * n);
-  s = 0;
-  c = 0;
+  const mean = (s1 + s2) / (2 * n);
+  s1 = c1 = s2 = c2 = 0;
   for (let j = 0; j < n; j++) {
-    const r = rows ? rows[j]! : j;
-    const da = y[fa + r]! - mean;
-    const db = y[fb + r]! - mean;
-    const qa = da * da;
-    let t = s + qa;
-    c += s >= qa ? s - t + qa : qa - t + s;
-    s = t;
-    const qb = db * db;
-    t = s + qb;
-    c += s >= qb ? s - t + qb : qb - t + s;
-    s = t;
+    const da = y[fa + j]! - mean;
+    const v1 = da * da - c1;
+    const t1 = s1 + v1;
+    c1 = t1 - s1 - v1;
+    s1 = t1;
+    const db = y[fb + j]! - mean;
+    const v2 = db * db - c2;
+    const t2 = s2 + v2;
+    c2 = t2 - s2 - v2;
+    s2 = t2;
   }
-  const variance = (s + c) / (2 * n);
-  const first = new Float64Array(k);
-  const total = new Float64Array(k);
+  const variance = (s1 + s2) / (2 * n);
   for (let i = 0; i < k; i++) {
     const fab = base + (2 + i) * n;
-    let s1 = 0;
-    let c1 = 0;
-    let s2 = 0;
-    let c2 = 0;
+    s1 = c1 = s2 = c2 = 0;
     for (let j = 0; j < n; j++) {
-      const r = rows ? rows[j]! : j;
-      const a = y[fa + r]!;
-      const ab = y[fab + r]!;
-      const v1 = y[fb + r]! * (ab - a);
+      const a = y[fa + j]!;
+      const ab = y[fab + j]!;
+      const v1 = y[fb + j]! * (ab - a) - c1; // f(B)(f(A_B) − f(A))
       const t1 = s1 + v1;
-      c1 += Math.abs(s1) >= Math.abs(v1) ? s1 - t1 + v1 : v1 - t1 + s1;
+      c1 = t1 - s1 - v1;
       s1 = t1;
       const d = a - ab;
-      const v2 = d * d;
+      const v2 = d * d - c2; // (f(A) − f(A_B))²
       const t2 = s2 + v2;
-      c2 += s2 >= v2 ? s2 - t2 + v2 : v2 - t2 + s2;
+      c2 = t2 - s2 - v2;
       s2 = t2;
     }
-    first[i] = (s1 + c1) / n / variance;
-    total[i] = (s2 + c2) / (2 * n) / variance;
+    first[i] = s1 / n / variance;
+    total[i] = s2 / (2 * n) / variance;
   }
-  return { mean, variance, first, total };
+  return variance;
+}
+
+/** Copies output o's k + 2 columns of `y`, rows taken in the order `rows`, into `g` (same layout, base 0). */
+function gather(y: Float64Array, base: number, n: number, k: number, rows: Int32Array, g: Float64Array): void {
+  for (let role = 0; role < k + 2; role++) {
+    const from = base + role * n;
+    const to = role * n;
+    for (let j = 0; j < n; j++) g[to + j] = y[from + rows[j]!]!;
+  }
+}
+
+/** Mean of A's and B's columns (compensated), for the result. */
+function meanOf(y: Float64Array, base: number, n: number): number {
+  let s = 0;
+  let c = 0;
+  for (let j = base; j < base + 2 * n; j++) {
+    const v = y[j]! - c;
+    const t = s + v;
+    c = t - s - v;
+    s = t;
+  }
+  return s / (2 * n);
 }
 
 /**
@@ -299,7 +313,9 @@ export function sobol(options: SobolOptions): SobolResult {
   const pointRandom: Random = substream(seed, 0);
   const sequence = sampling === "sobol" ? createSobolSequence(2 * k, pointRandom) : null;
   const u = new Float64Array(2 * k);
-  const transform = factors.map((f) => ("sample" in f ? f.sample : (p: number) => f.min + (f.max - f.min) * p));
+  const low = Float64Array.from(factors, (f) => ("sample" in f ? 0 : f.min));
+  const width = Float64Array.from(factors, (f) => ("sample" in f ? 0 : f.max - f.min));
+  const samplers = factors.map((f) => ("sample" in f ? f.sample : null));
 
   const y = new Float64Array(n * (k + 2) * m);
   const points = new Float64Array(blockRows * (k + 2) * k);
@@ -311,8 +327,9 @@ export function sobol(options: SobolOptions): SobolResult {
       else for (let d = 0; d < 2 * k; d++) u[d] = pointRandom.nextOpen();
       const at = r * (k + 2) * k;
       for (let i = 0; i < k; i++) {
-        const a = transform[i]!(u[i]!);
-        const b = transform[i]!(u[k + i]!);
+        const sampler = samplers[i];
+        const a = sampler ? sampler(u[i]!) : low[i]! + width[i]! * u[i]!;
+        const b = sampler ? sampler(u[k + i]!) : low[i]! + width[i]! * u[k + i]!;
         points[at + i] = a; // A
         points[at + k + i] = b; // B
         for (let p = 0; p < k; p++) points[at + (2 + p) * k + i] = p === i ? b : a; // A_B^(p)
@@ -333,41 +350,46 @@ export function sobol(options: SobolOptions): SobolResult {
     }
   }
 
-  // Bootstrap row resamples, drawn once and shared by every output.
-  const resamples: Int32Array[] = [];
-  const bootRandom = substream(seed, 1);
-  for (let b = 0; b < bootstrap; b++) {
-    const rows = new Int32Array(n);
-    for (let j = 0; j < n; j++) rows[j] = bootRandom.nextInt(n);
-    resamples.push(rows);
-  }
+  // Bootstrap row resamples: the same for every output (each output replays the bootstrap stream
+  // from its start), so they are drawn as needed rather than stored.
+  const bootStart = substream(seed, 1);
   const alpha = (1 - confidence) / 2;
   const results: SobolIndices[] = [];
+  const g = new Float64Array(bootstrap > 0 ? (k + 2) * n : 0);
+  const rows = new Int32Array(bootstrap > 0 ? n : 0);
+  const repFirst = new Float64Array(k);
+  const repTotal = new Float64Array(k);
   for (let o = 0; o < m; o++) {
-    const point = estimate(y, n, k, o, null);
-    const varies = point.variance > 0;
+    const base = o * (k + 2) * n;
+    const first = new Float64Array(k);
+    const total = new Float64Array(k);
+    const variance = estimate(y, base, n, k, first, total);
+    const varies = variance > 0;
     let firstInterval: (Interval | null)[] = Array.from({ length: k }, () => null);
     let totalInterval: (Interval | null)[] = Array.from({ length: k }, () => null);
     if (varies && bootstrap > 0) {
       const firstReps = Array.from({ length: k }, () => new Float64Array(bootstrap));
       const totalReps = Array.from({ length: k }, () => new Float64Array(bootstrap));
-      resamples.forEach((rows, b) => {
-        const rep = estimate(y, n, k, o, rows);
+      const bootRandom = bootStart.clone();
+      for (let b = 0; b < bootstrap; b++) {
+        bootRandom.fillInts(n, rows);
+        gather(y, base, n, k, rows, g);
+        const repVariance = estimate(g, 0, n, k, repFirst, repTotal);
         for (let i = 0; i < k; i++) {
           // A resample with no variance (possible for tiny n) counts as an index of 0.
-          firstReps[i]![b] = rep.variance > 0 ? rep.first[i]! : 0;
-          totalReps[i]![b] = rep.variance > 0 ? rep.total[i]! : 0;
+          firstReps[i]![b] = repVariance > 0 ? repFirst[i]! : 0;
+          totalReps[i]![b] = repVariance > 0 ? repTotal[i]! : 0;
         }
-      });
+      }
       firstInterval = firstReps.map((reps) => quantileInterval(reps, alpha, 1 - alpha));
       totalInterval = totalReps.map((reps) => quantileInterval(reps, alpha, 1 - alpha));
     }
     results.push({
       output: names[o]!,
-      mean: point.mean,
-      variance: point.variance,
-      first: Array.from(point.first, (v) => (varies ? v : null)),
-      total: Array.from(point.total, (v) => (varies ? v : null)),
+      mean: meanOf(y, base, n),
+      variance,
+      first: Array.from(first, (v) => (varies ? v : null)),
+      total: Array.from(total, (v) => (varies ? v : null)),
       firstInterval,
       totalInterval,
     });
