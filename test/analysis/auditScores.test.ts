@@ -120,6 +120,32 @@ describe("auditScores drop-one rank effects", () => {
     expect(drops.find((d) => d.code === "b")!.meanShift).toBeCloseTo(2 / 3, 14);
   });
 
+  it("follows the geometric and minimum rules when re-scoring", () => {
+    // P: a 0.25, b 1; Q: 0.36, 0.64; R: 1, 0.16.
+    // Geometric (weights ½, ½): √(ab) = 0.5, 0.48, 0.4 → P 1, Q 2, R 3. Without b, r = a: 0.25, 0.36,
+    // 1 → R 1, Q 2, P 3: shifts 2, 0, 2 (mean 4/3). Without a, r = b: P 1, Q 2, R 3: no shift.
+    // Minimum: 0.25, 0.36, 0.16 → Q 1, P 2, R 3. Without b, r = a → R 1, Q 2, P 3: shifts P 1, Q 1,
+    // R 2 (mean 4/3). Without a, r = b → P 1, Q 2, R 3: shifts P 1, Q 1, R 0 (mean 2/3).
+    const bodies = [
+      { a: 0.25, b: 1 },
+      { a: 0.36, b: 0.64 },
+      { a: 1, b: 0.16 },
+    ];
+    const drops = (rule: "geometric" | "minimum") => {
+      const rubric = parseRubric(rubricDoc([node("r", [["a", 0.5], ["b", 0.5]], { rule }), leaf("a", score), leaf("b", score)]));
+      const result = auditScores(rubric, bodies.map((values) => scoreBody(rubric, { values })));
+      return result.drops.map((d) => [d.code, d.rescored, d.meanShift, d.maxShift]);
+    };
+    expect(drops("geometric")).toEqual([
+      ["a", 3, 0, 0],
+      ["b", 3, 4 / 3, 2],
+    ]);
+    expect(drops("minimum")).toEqual([
+      ["a", 3, 2 / 3, 1],
+      ["b", 3, 4 / 3, 2],
+    ]);
+  });
+
   it("ties share the best rank: two bodies equal after dropping do not count as a shift between them", () => {
     const rubric = parseRubric(rubricDoc([node("r", [["a", 0.5], ["b", 0.5]]), leaf("a", score), leaf("b", score)]));
     // Without b: both have a = 0.5 and tie at rank 1, so X (rank 1 → 1) and Y (rank 2 → 1) move by 0 and 1.
