@@ -388,6 +388,7 @@ const GROUP_COLUMNS = new Set(["state", "type", "level"]);
  * columns are node codes or aliases (`IGA,T,P,TG,...`), with optional grouping columns `by` and
  * `group`, or `state`, `type` or `level` holding the group key. Decimals are read off the printed
  * value. Blank cells and blank lines are skipped. Rows are numbered with the header as row 1.
+ * Empty text gives no figures and no issues.
  * @param text - the CSV text (any delimiter papaparse detects)
  * @param rubric - resolves node codes and aliases
  * @returns the figures and the problems found (unknown column, unreadable row)

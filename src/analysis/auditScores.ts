@@ -97,7 +97,7 @@ export interface ScoreAudit {
 
 const DEFAULTS: Required<AuditOptions> = { skew: 2, kurtosis: 3.5, collinear: 0.9, negative: 0, availability: 0.65, rankDecimals: 12 };
 
-/** Values of node i where `keep` holds, in body order. */
+/** Values of node i over the bodies where it is scored, in body order. */
 function column(t: NodeTable, i: number): number[] {
   const out: number[] = [];
   const st = t.status[i]!;

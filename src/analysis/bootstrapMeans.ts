@@ -225,7 +225,7 @@ export interface BootstrapScoresOptions extends BootstrapOptions {
  * {@link bootstrapMeans} over scored bodies: the node's value per body (null unless scored),
  * grouped by one of the bodies' fields. State names are matched through `resolveState`, so
  * "CDMX" and "Ciudad de México" are one group, keyed by the canonical name; other keys are used
- * as written. A body without the field falls in the group "" (empty key).
+ * as written. A body without the field falls in the group "" (empty key). No bodies give no groups.
  * @param scores - the bodies' results
  * @param options - `node` (default the root), `by` (default national), and the bootstrap options
  * @returns one interval per group, in first-seen order (the national group is keyed "national")
