@@ -20,9 +20,9 @@ for (const file of emitSchemas()) {
 
 export default defineConfig([
   {
-    // The front door (`ogmetric`), the engine room (`ogmetric/engine`) and the Node-only layer
-    // (`ogmetric/node`).
-    entry: { index: "src/index.ts", engine: "src/engine/index.ts", node: "src/node.ts" },
+    // The front door (`ogmetric`), the engine room (`ogmetric/engine`), the analyses
+    // (`ogmetric/analysis`) and the Node-only layer (`ogmetric/node`).
+    entry: { index: "src/index.ts", engine: "src/engine/index.ts", analysis: "src/analysis/index.ts", node: "src/node.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
