@@ -22,6 +22,10 @@ export class WeightVector {
   readonly rubric: CompiledRubric;
   /** Number of edges. */
   readonly length: number;
+  /** Whether some weight is 0 (a child taken out of its node): batch re-scoring then takes the general path. */
+  get hasZero(): boolean {
+    return this.#raw.includes(0);
+  }
   readonly #raw: Float64Array;
   readonly #scaled: Float64Array;
 
