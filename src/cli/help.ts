@@ -1,4 +1,4 @@
-import type { CommandName } from "./options.js";
+import type { CommandName } from "./specs.js";
 
 const INPUT_OPTIONS = `  --map FIELD=COLUMN      read FIELD from COLUMN (repeatable): FIELD is id, name, state,
                           level, type, or a node code; e.g. --map id=SO --map state=edo

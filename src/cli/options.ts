@@ -1,46 +1,12 @@
 import { z } from "zod";
 import { EDITIONS, STAT_NAMES, type StatName } from "../index.js";
 import { ENCODING_NAMES, type CsvEncoding } from "../io/decodeChunks.js";
-import type { FlagSpec, ParsedArgs } from "./argv.js";
+import type { ParsedArgs } from "./argv.js";
+
+export { IDENTITY_FIELDS, SPECS, type CommandName } from "./specs.js";
 import { UsageError } from "./errors.js";
 
-/** Identity fields: `id` is required and unique; the others are carried and can group. */
-export const IDENTITY_FIELDS = ["id", "name", "state", "level", "type"] as const;
 
-const common = { debug: "flag", help: "flag" } as const;
-const input = { map: "list", encoding: "value", delimiter: "value" } as const;
-const rubricFlags = { edition: "value", rubric: "value" } as const;
-const progress = { progress: "flag", "no-progress": "flag" } as const;
-/** What `score` and `aggregate` tables and rows carry: nodes, statistics, rank, weights. */
-const selection = { nodes: "list", columns: "value", rank: "flag", weight: "value" } as const;
-
-/** The options of each command (the contract documented in docs/cli.md). */
-export const SPECS = {
-  score: {
-    ...common,
-    ...input,
-    ...rubricFlags,
-    ...progress,
-    observations: "list",
-    out: "value",
-    format: "value",
-    rejects: "value",
-    by: "list",
-    stats: "list",
-    order: "value",
-    round: "value",
-    raw: "flag",
-    ...selection,
-    "allow-missing": "flag",
-    "decimal-comma": "flag",
-  },
-  aggregate: { ...common, ...input, ...rubricFlags, ...progress, out: "value", format: "value", rejects: "value", by: "list", stats: "list", order: "value", round: "value", raw: "flag", ...selection },
-  validate: { ...common, format: "value" },
-  editions: { ...common, format: "value" },
-  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value", "allow-missing": "flag", "decimal-comma": "flag" },
-} as const satisfies Record<string, FlagSpec>;
-
-export type CommandName = keyof typeof SPECS;
 
 const edition = z.enum(EDITIONS, { error: `expected one of ${EDITIONS.join(", ")}` });
 const encoding = z
@@ -166,13 +132,6 @@ const SCHEMAS = {
     .object({ ...base, positionals: one("rubric file (RUBRIC.json)"), format: z.enum(["text", "json"], { error: "expected text or json" }).default("text") })
     .strict()
     .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
-  editions: z
-    .object({
-      ...base,
-      positionals: z.array(z.string()).max(0, { error: "takes no file" }),
-      format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
-    })
-    .strict(),
   explain: z
     .object({
       ...base,
@@ -195,7 +154,10 @@ const SCHEMAS = {
 export type ScoreOptions = z.output<typeof SCHEMAS.score>;
 export type AggregateOptions = z.output<typeof SCHEMAS.aggregate>;
 export type ValidateOptions = z.output<typeof SCHEMAS.validate>;
-export type EditionsOptions = z.output<typeof SCHEMAS.editions>;
+/** `editions` is checked in `run.ts` without zod (it must start as fast as `--version`). */
+export interface EditionsOptions {
+  readonly format: "text" | "json";
+}
 export type ExplainOptions = z.output<typeof SCHEMAS.explain>;
 export type { StatName };
 
@@ -214,11 +176,13 @@ export function splitStats(list: readonly string[]): { readonly names: StatName[
   return { names, quantiles };
 }
 
-const POSITIONAL_NAMES: Record<CommandName, string> = {
+/** The commands whose options a zod schema checks (`editions` is checked in `run.ts`). */
+type SchemaCommand = keyof typeof SCHEMAS;
+
+const POSITIONAL_NAMES: Record<SchemaCommand, string> = {
   score: "INPUT.csv",
   aggregate: "SCORES.csv",
   validate: "RUBRIC.json",
-  editions: "arguments",
   explain: "INPUT.csv",
 };
 
@@ -229,7 +193,7 @@ const POSITIONAL_NAMES: Record<CommandName, string> = {
  * @returns the typed options
  * @throws UsageError naming the option, what it expects and what it found
  */
-export function parseOptions<C extends CommandName>(command: C, parsed: ParsedArgs): z.output<(typeof SCHEMAS)[C]> {
+export function parseOptions<C extends SchemaCommand>(command: C, parsed: ParsedArgs): z.output<(typeof SCHEMAS)[C]> {
   const raw = { ...parsed.options, positionals: [...parsed.positionals] };
   const result = (SCHEMAS[command] as z.ZodType).safeParse(raw);
   if (result.success) return result.data as z.output<(typeof SCHEMAS)[C]>;

@@ -174,9 +174,10 @@ export function rubricHash(doc: RubricDocument): string {
  * passes the plain-data copy it validated (see `plainData`); compiling anything else has no
  * defined result.
  * @param doc - a valid rubric document, as plain data (it is frozen, not copied)
+ * @param hash - its content hash when already known (the built-in editions'), else computed
  * @returns the frozen, index-based form
  */
-export function compileRubric(doc: RubricDocument): CompiledRubric {
+export function compileRubric(doc: RubricDocument, hash?: string): CompiledRubric {
   deepFreeze(doc);
   const byCode = new Map<string, { node: RubricNode; view: number | undefined }>();
   for (const node of doc.nodes) byCode.set(node.code, { node, view: undefined });
@@ -310,7 +311,7 @@ export function compileRubric(doc: RubricDocument): CompiledRubric {
     id: doc.id,
     version: doc.version,
     edition: doc.edition,
-    hash: rubricHash(doc),
+    hash: hash ?? rubricHash(doc),
     label: doc.label,
     document: doc,
     sources: doc.sources,
