@@ -108,3 +108,6 @@ export const READ_UNKNOWN_LEVEL = READ.unknown_level;
 
 /** Frame flag: a node given directly disagrees with the value computed from its subtree. */
 export const FLAG_INCONSISTENT = 1;
+
+/** Slack added to every consistency comparison (a node given directly against its subtree), for binary floating point. */
+export const CONSISTENCY_EPSILON = 1e-9;

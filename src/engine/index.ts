@@ -10,6 +10,7 @@ export { createFrame, resetFrame, evaluateFrame, giveInput, ScoreFrame, CONSISTE
 export { createWeights, WeightVector, MAX_WEIGHT_RATIO } from "../score/weights.js";
 export { BodyScorer, GIVEN_TWICE, type BodyScorerOptions } from "../score/bodyScorer.js";
 export { BatchScorer, createFrames } from "../score/batch.js";
+export { useGeneratedKernels } from "../score/generatedKernel.js";
 export { ObservationStore } from "../score/observationStore.js";
 export { readScore, createReadSlot, NOT_APPLICABLE_TOKENS, type ReadSlot } from "../score/readValue.js";
 export { Aggregator } from "../aggregate/aggregateBy.js";

@@ -1,4 +1,5 @@
 import {
+  CONSISTENCY_EPSILON,
   FLAG_INCONSISTENT,
   NA_ZERO,
   POLICY_MISSING,
@@ -22,14 +23,15 @@ import {
 } from "../engine/codes.js";
 import { kernelOf, type CompiledRubric, type Kernel } from "../rubric/compileRubric.js";
 import type { ReadSlot } from "./readValue.js";
+import { generatedKernel, type GeneratedKernel } from "./generatedKernel.js";
 import { createWeights, kernelWeights, type WeightVector } from "./weights.js";
 
-/** Slack added to every consistency comparison, for binary floating point. */
-export const CONSISTENCY_EPSILON = 1e-9;
+export { CONSISTENCY_EPSILON } from "../engine/codes.js";
 
 /** Read a frame's kernel and default weights; set by the class's static block only. */
 let kernelOfFrame: (f: ScoreFrame) => Kernel;
 let weightsOfFrame: (f: ScoreFrame) => Float64Array;
+let generatedOfFrame: (f: ScoreFrame) => GeneratedKernel | null;
 
 /**
  * Reusable buffers for scoring one body at a time: inputs in, values out. Create one per rubric
@@ -73,10 +75,13 @@ export class ScoreFrame {
   readonly share: Float64Array | undefined;
   readonly #kernel: Kernel;
   readonly #weights: Float64Array;
+  /** The rubric's generated kernel (null where none can be built, or when recording shares). */
+  readonly #generated: GeneratedKernel | null;
 
   static {
     kernelOfFrame = (f) => f.#kernel;
     weightsOfFrame = (f) => f.#weights;
+    generatedOfFrame = (f) => f.#generated;
   }
 
   /** @internal Use `createFrame`. */
@@ -102,6 +107,7 @@ export class ScoreFrame {
     this.share = shares ? new Float64Array(kernel.childNode.length) : undefined;
     this.#kernel = kernel;
     this.#weights = weights;
+    this.#generated = shares ? null : generatedKernel(kernel);
     Object.freeze(this);
   }
 }
@@ -200,11 +206,16 @@ export function evaluateFrame(frame: ScoreFrame, weights?: WeightVector): void {
     if (weights.rubric !== frame.rubric) throw new TypeError(`evaluateFrame: the weight vector was made for ${weights.rubric.id}@${weights.rubric.version}, not for the frame's rubric`);
     w = kernelWeights(weights);
   }
+  const { inKind, inValue, inErr, value, status, source, err, computed, computedStatus, flags, gatedBy, share } = frame;
+  const { obsSum, obsN, obsMissing, setCount } = frame;
+  const generated = generatedOfFrame(frame);
+  if (generated !== null) {
+    generated(inKind, inValue, inErr, obsSum, obsN, obsMissing, setCount, value, status, source, err, computed, computedStatus, flags, gatedBy, w);
+    return;
+  }
   // One loop with local state: this runs once per body (or per body and weight vector in a
   // sensitivity run), so it avoids calls and allocation on the common path.
   const { evalOrder, childStart, childNode, obsSet, missingPolicy, rule, naPolicy, hasGatedChildren, noObservationsPolicy } = k;
-  const { inKind, inValue, inErr, value, status, source, err, computed, computedStatus, flags, gatedBy, share } = frame;
-  const { obsSum, obsN, obsMissing, setCount } = frame;
   for (let o = 0; o < evalOrder.length; o++) {
     const i = evalOrder[o]!;
     // Cleared here rather than up front: a gate sets these on a node after the node itself
