@@ -107,6 +107,7 @@ function drawWeights(rubric, count, seed) {
 }
 
 const options = parseArgs(process.argv.slice(2));
+useGeneratedKernels(true); // as in Node programs and the command line
 const rubric = loadEdition(options.edition);
 const { frames, inputs } = loadBodies(rubric, options.edition);
 const bodies = frames.length;

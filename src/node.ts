@@ -1,7 +1,14 @@
 /**
  * ogmetric/node: the Node-only layer (files, streams, CSV). Re-exports the pure core too.
  */
+import { useGeneratedKernels } from "./score/generatedKernel.js";
+
 export * from "./index.js";
+export { useGeneratedKernels } from "./score/generatedKernel.js";
+
+// In Node, scoring runs each rubric's generated straight-line kernel (bit-identical to the loop,
+// several times faster); the pure core leaves it off, so browser bundles hold no `new Function`.
+useGeneratedKernels(true);
 
 export {
   CsvReader,

@@ -23,7 +23,7 @@ import {
 } from "../engine/codes.js";
 import { kernelOf, type CompiledRubric, type Kernel } from "../rubric/compileRubric.js";
 import type { ReadSlot } from "./readValue.js";
-import { generatedKernel, type GeneratedKernel } from "./generatedKernel.js";
+import type { GeneratedKernel } from "./generatedKernel.js";
 import { createWeights, kernelWeights, type WeightVector } from "./weights.js";
 
 export { CONSISTENCY_EPSILON } from "../engine/codes.js";
@@ -107,9 +107,20 @@ export class ScoreFrame {
     this.share = shares ? new Float64Array(kernel.childNode.length) : undefined;
     this.#kernel = kernel;
     this.#weights = weights;
-    this.#generated = shares ? null : generatedKernel(kernel);
+    this.#generated = shares || kernelGenerator === undefined ? null : kernelGenerator(kernel);
     Object.freeze(this);
   }
+}
+
+/** Makes a rubric's generated kernel; installed by `useGeneratedKernels`, absent in the pure core. */
+let kernelGenerator: ((k: Kernel) => GeneratedKernel | null) | undefined;
+
+/**
+ * Installs (or removes) the maker of generated kernels. Internal: see `useGeneratedKernels`,
+ * which keeps `new Function` out of every module the pure core imports.
+ */
+export function installKernelGenerator(generator: ((k: Kernel) => GeneratedKernel | null) | undefined): void {
+  kernelGenerator = generator;
 }
 
 /** The rubric's own weights, scaled once per rubric. */

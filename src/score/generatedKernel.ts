@@ -20,6 +20,7 @@ import {
   CONSISTENCY_EPSILON,
 } from "../engine/codes.js";
 import type { Kernel } from "../rubric/compileRubric.js";
+import { installKernelGenerator } from "./evaluate.js";
 
 /**
  * The kernel of one rubric as straight-line code: `evaluateFrame`'s loop unrolled over the
@@ -27,8 +28,11 @@ import type { Kernel } from "../rubric/compileRubric.js";
  * machine code with no branch on the rule and no look-up of child lists, which is what the batch
  * path spends its time in after reading.
  *
- * It is built with `new Function`, so where code generation from strings is forbidden (a strict
- * Content-Security-Policy) it is simply not available and `evaluateFrame`'s loop runs instead.
+ * It is built with `new Function`, so it is never on by default: the pure core (`ogmetric`) runs
+ * the loop, and no `eval` reaches a browser bundle. `ogmetric/node` and the command line turn it
+ * on (`useGeneratedKernels(true)`), as may any caller of `ogmetric/engine`; where code generation
+ * from strings is forbidden (a strict Content-Security-Policy) it is simply not available and the
+ * loop runs instead.
  * Every operation is the loop's, in the same order, so results are bit-identical (a property test
  * compares every output array bit for bit). It does not record shares: frames created with
  * `shares: true` (explanations) use the loop.
@@ -55,23 +59,24 @@ export type GeneratedKernel = (
 const ARGS = ["inKind", "inValue", "inErr", "obsSum", "obsN", "obsMissing", "setCount", "value", "status", "source", "err", "computed", "computedStatus", "flags", "gatedBy", "w"];
 
 const cache = new WeakMap<Kernel, GeneratedKernel | null>();
-let enabled = true;
 
 /**
- * Turns generated kernels on or off (on by default). Internal: for tests that compare the two
- * paths, and for measuring what the generated kernel buys.
- * @param on - whether `evaluateFrame` may use generated kernels
+ * Turns generated kernels on or off for frames created from now on (off unless a Node entry point
+ * turned them on). With them on, `evaluateFrame` runs a rubric's straight-line kernel, bit-identical
+ * to its loop and several times faster; frames recording shares always use the loop.
+ * @param on - whether new frames may use generated kernels
+ * @example
+ * useGeneratedKernels(true); // in Node, before scoring many bodies
  */
 export function useGeneratedKernels(on: boolean): void {
-  enabled = on;
+  installKernelGenerator(on ? generatedKernel : undefined);
 }
 
 /**
  * The generated kernel of a rubric, built on first use; null where it cannot be built.
  * @param k - the rubric's kernel
  */
-export function generatedKernel(k: Kernel): GeneratedKernel | null {
-  if (!enabled) return null;
+function generatedKernel(k: Kernel): GeneratedKernel | null {
   let fn = cache.get(k);
   if (fn === undefined) {
     try {
