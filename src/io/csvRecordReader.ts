@@ -486,7 +486,8 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
   /** Drops what the last batch used, then reads until a record is found; false at the end. */
   async #fill(): Promise<boolean> {
     const scanner = this.#scanner;
-    const shift = scanner.keepFrom;
+    // Keep what the scanner still needs, and a character cut by the last chunk's end (not yet checked).
+    const shift = this.#started ? Math.min(scanner.keepFrom, this.#utf8 ? this.#checked : scanner.keepFrom) : 0;
     if (shift > 0) {
       this.#buf.copyWithin(0, shift, this.#end);
       this.#end -= shift;

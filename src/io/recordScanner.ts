@@ -160,6 +160,12 @@ export class RecordScanner {
   #skipLF = false;
   /** No limit can be passed before this position (see `#limit`). */
   #limitAt: number;
+  /**
+   * How far from a record's start its first limit check is: `maxField - 1` bytes, because a
+   * 4-byte UTF-8 character counts 2 code units at its first byte, so a record's first k bytes
+   * may hold k + 1 units.
+   */
+  readonly #reach: number;
   #skip: Skip | undefined;
   /** Character counts cached by `#limit`: [from, to, characters from..to]. */
   readonly #rowCount = [0, 0, 0];
@@ -169,7 +175,8 @@ export class RecordScanner {
     this.#o = options;
     this.#delim = options.delimiter;
     this.#hi = Math.max(options.delimiter, QUOTE);
-    this.#limitAt = options.maxField;
+    this.#reach = options.maxField - 1;
+    this.#limitAt = this.#reach;
   }
 
   /** Bytes before this position are no longer needed: every record before it is in the table. */
@@ -193,7 +200,7 @@ export class RecordScanner {
    */
   begin(pos: number): void {
     this.#pos = this.#recStart = this.#fieldStart = pos;
-    this.#limitAt = pos + this.#o.maxField;
+    this.#limitAt = pos + this.#reach;
   }
 
   /**
@@ -258,7 +265,7 @@ export class RecordScanner {
       if (buf[i] === LF) {
         i++;
         recStart = fieldStart = i;
-        this.#limitAt = i + this.#o.maxField;
+        this.#limitAt = i + this.#reach;
       }
     }
     if (state === SKIP) {
@@ -314,7 +321,7 @@ export class RecordScanner {
               else if (buf[i] === LF) i++;
             }
             recStart = fieldStart = i;
-            this.#limitAt = i + this.#o.maxField;
+            this.#limitAt = i + this.#reach;
             stop = this.#limitAt < end ? this.#limitAt : end;
             continue;
           }
@@ -391,7 +398,7 @@ export class RecordScanner {
     this.#hasQuote = false;
     this.#invalidCol = 0;
     this.#quoteLineEnd = -1;
-    this.#limitAt = recStart + this.#o.maxField;
+    this.#limitAt = recStart + this.#reach;
   }
 
   /**
@@ -418,7 +425,7 @@ export class RecordScanner {
     this.#invalidCol = 0;
     this.#quoteLineEnd = -1;
     this.#skip = undefined;
-    this.#limitAt = next + this.#o.maxField;
+    this.#limitAt = next + this.#reach;
   }
 
   /** At the end of the input, every byte read: returns true when reading should go on (rule 5). */
@@ -463,7 +470,7 @@ export class RecordScanner {
     this.#push(stop, RECORD_PROBLEM, { code: "unclosed_quote", message, column, text }, stop, false);
     if (lineEnd >= 0) {
       this.#pos = this.#recStart = this.#fieldStart = lineEnd + 1;
-      this.#limitAt = lineEnd + 1 + o.maxField;
+      this.#limitAt = lineEnd + 1 + this.#reach;
       this.#skipLF = buf[lineEnd] === CR;
     }
   }
@@ -512,12 +519,11 @@ export class RecordScanner {
       if ((b === LF || b === CR) && this.#quoteLineEnd < 0) this.#quoteLineEnd = i;
     } else if (state === AFTER_QUOTE) {
       if (b === QUOTE) open = true;
-      else if (b !== this.#delim) {
-        if (this.#quoteLineEnd >= 0) {
-          this.#unclosed(buf, "stray", end);
-          return;
-        }
-        if (this.#invalidCol === 0) this.#invalidCol = this.field + 1;
+      else if (b !== this.#delim && this.#quoteLineEnd >= 0) {
+        // Rule 5 before the limit: a stray quote (a malformed one on the quote's own line does
+        // not matter here: the record is rejected as too large).
+        this.#unclosed(buf, "stray", end);
+        return;
       }
     } else if (b === QUOTE && i === this.#fieldStart) {
       open = true;
