@@ -214,8 +214,8 @@ export class CsvRecordBatch {
   }
 
   /**
-   * Field `col` of record `r` as text: decoded from the bytes, or read by papaparse when the
-   * record holds a quote (a quoted field gives its content, `""` read as `"`).
+   * Field `col` of record `r` as text: decoded from its bytes, or, for a quoted field, read by
+   * papaparse (which gives its content, `""` read as `"`).
    * @param r - record index in the batch
    * @param col - 0-based column
    * @returns the field's text
@@ -223,9 +223,11 @@ export class CsvRecordBatch {
    */
   text(r: number, col: number): string {
     const f = this.#field(r, col, "text");
-    if (this.#quoted[r] === 1) return this.#papa(r)[col]!;
     const start = col === 0 ? this.#start[r]! : this.#sep[f - 1]! + 1;
-    return decodeBytes(this.#buf, start, this.#sep[f]!, this.#encoding);
+    const end = this.#sep[f]!;
+    // Only a field that opens with a quote needs unquoting; any other field is its bytes.
+    if (this.#quoted[r] === 1 && start < end && this.#buf[start] === 34) return this.#papa(r)[col]!;
+    return decodeBytes(this.#buf, start, end, this.#encoding);
   }
 
   /**

@@ -252,12 +252,22 @@ export class RecordScanner {
     const sep = t.sep;
     const delim = this.#delim;
     const hi = this.#hi;
+    const reach = this.#reach;
     let i = this.#pos;
     let nSep = t.nSep;
     let state = this.#state;
     let fieldStart = this.#fieldStart;
     let recStart = this.#recStart;
     let hasQuote = this.#hasQuote;
+    // The table's arrays, reloaded when they grow.
+    let n = t.n;
+    let starts = t.start;
+    let ends = t.end;
+    let status = t.status;
+    let quoted = t.quoted;
+    let firstSep = t.firstSep;
+    let recFirstSep = this.#recFirstSep;
+    let limitAt = this.#limitAt;
 
     if (this.#skipLF) {
       if (i >= end) return;
@@ -265,7 +275,7 @@ export class RecordScanner {
       if (buf[i] === LF) {
         i++;
         recStart = fieldStart = i;
-        this.#limitAt = i + this.#reach;
+        this.#limitAt = limitAt = i + reach;
       }
     }
     if (state === SKIP) {
@@ -273,7 +283,7 @@ export class RecordScanner {
       this.#skipTo(buf, end);
       return;
     }
-    let stop = this.#limitAt < end ? this.#limitAt : end;
+    let stop = limitAt < end ? limitAt : end;
 
     loop: for (;;) {
       if (state === UNQUOTED) {
@@ -293,27 +303,33 @@ export class RecordScanner {
             sep[nSep++] = i;
             if (nSep > sep.length) {
               // Its field ends did not fit: make room and read it again.
+              t.n = n;
+              this.#recFirstSep = recFirstSep;
               t.growSep(nSep);
               this.#restart(recStart);
               return;
             }
-            if (t.n + 1 >= t.start.length) t.grow();
-            const r = t.n;
-            t.start[r] = recStart;
-            t.end[r] = i;
-            t.quoted[r] = hasQuote ? 1 : 0;
+            if (n + 1 >= starts.length) {
+              t.n = n;
+              t.grow();
+              starts = t.start;
+              ends = t.end;
+              status = t.status;
+              quoted = t.quoted;
+              firstSep = t.firstSep;
+            }
+            starts[n] = recStart;
+            ends[n] = i;
+            quoted[n] = hasQuote ? 1 : 0;
             if (i === recStart) {
-              t.status[r] = RECORD_BLANK;
-              nSep = this.#recFirstSep;
+              status[n] = RECORD_BLANK;
+              nSep = recFirstSep;
             } else if (this.#invalidCol > 0) {
-              t.status[r] = RECORD_PROBLEM;
-              t.problems.set(r, this.#invalidQuotes(buf, recStart, i));
+              status[n] = RECORD_PROBLEM;
+              t.problems.set(n, this.#invalidQuotes(buf, recStart, i));
               this.#invalidCol = 0;
-            } else t.status[r] = RECORD_OK;
-            t.firstSep[r] = this.#recFirstSep;
-            t.firstSep[r + 1] = nSep;
-            t.n = r + 1;
-            this.#recFirstSep = nSep;
+            } else status[n] = RECORD_OK;
+            firstSep[++n] = recFirstSep = nSep;
             hasQuote = false;
             i++;
             if (b === CR) {
@@ -321,8 +337,8 @@ export class RecordScanner {
               else if (buf[i] === LF) i++;
             }
             recStart = fieldStart = i;
-            this.#limitAt = i + this.#reach;
-            stop = this.#limitAt < end ? this.#limitAt : end;
+            limitAt = i + reach;
+            stop = limitAt < end ? limitAt : end;
             continue;
           }
           if (b === QUOTE) {
@@ -357,20 +373,25 @@ export class RecordScanner {
           state = UNQUOTED; // the field is closed; the delimiter or line end is read there
         } else if (this.#quoteLineEnd >= 0) {
           // Rule 5: a stray quote after the field crossed a line end.
+          t.n = n;
           t.nSep = nSep;
+          this.#recFirstSep = recFirstSep;
           this.#save(i, state, fieldStart, recStart, hasQuote);
           this.#unclosed(buf, "stray", end);
           return;
         } else {
           // Rule 4: the field reads on as unquoted.
-          if (this.#invalidCol === 0) this.#invalidCol = nSep - this.#recFirstSep + 1;
+          if (this.#invalidCol === 0) this.#invalidCol = nSep - recFirstSep + 1;
           state = UNQUOTED;
           i++;
         }
         continue;
       }
       // Out of bytes, or where a limit may be passed.
+      t.n = n;
       t.nSep = nSep;
+      this.#recFirstSep = recFirstSep;
+      this.#limitAt = limitAt;
       this.#save(i, state, fieldStart, recStart, hasQuote);
       if (nSep > sep.length) {
         t.growSep(nSep);
