@@ -1,0 +1,108 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { IdLog, murmur3x86x128 } from "../../src/cli/idLog.js";
+
+// Seeded: a failure replays from the seed fast-check prints.
+fc.configureGlobal({ seed: 20170, numRuns: 200 });
+
+describe("murmur3x86x128", () => {
+  it("gives the reference MurmurHash3_x86_128 (seed 0) of the UTF-16LE bytes, lanes 1 to 3", () => {
+    // Computed with SMHasher's C reference on the strings' UTF-16LE bytes.
+    const vectors: [string, number[]][] = [
+      ["", [0, 0, 0]],
+      ["B000001", [-86612401, -684917144, -1418757670]],
+      ["Municipio de Santa Inés, Nuevo León", [-1770310648, -1036155663, 1321583947]],
+      ["😀", [-180834220, 2033236127, 2033236127]],
+      ["abcdefghijklmnop", [-1590499755, 602125336, -1960737746]],
+    ];
+    const out = new Int32Array(3);
+    for (const [s, want] of vectors) {
+      murmur3x86x128(s, out);
+      expect([...out], JSON.stringify(s)).toEqual(want);
+    }
+  });
+});
+
+describe("IdLog", () => {
+  it("reports each repeated id with its first row, in row order, against a Map oracle", () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[ab0-9é😀]{0,6}$/), { maxLength: 400 }), fc.integer({ min: 0, max: 12 }), (ids, list) => {
+        const log = new IdLog({ list });
+        const seen = new Map<string, number>();
+        const want: { id: string; first: number; row: number }[] = [];
+        ids.forEach((id, i) => {
+          const row = i + 2;
+          const first = seen.get(id);
+          expect(log.add(id, row)).toBe(first !== undefined);
+          if (first === undefined) seen.set(id, row);
+          else want.push({ id, first, row });
+        });
+        expect(log.size).toBe(ids.length);
+        expect(log.distinct).toBe(seen.size);
+        expect(log.duplicateCount).toBe(want.length);
+        expect(log.duplicates()).toEqual(want.slice(0, list));
+        expect(log.duplicates(1)).toEqual(want.slice(0, Math.min(1, list)));
+        // candidates(): each id's rows, first row first, groups by first row.
+        const groups = new Map<number, number[]>();
+        for (const d of want) groups.set(d.first, [...(groups.get(d.first) ?? [d.first]), d.row]);
+        expect(log.candidates()).toEqual([...groups.values()].sort((a, b) => a[0]! - b[0]!));
+      }),
+    );
+  });
+
+  it("agrees with the Map oracle while the table doubles several times (50,000 ids, 20,000 distinct)", () => {
+    let seed = 20170;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const log = new IdLog({ list: 1_000_000 });
+    const seen = new Map<string, number>();
+    const want: { id: string; first: number; row: number }[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const id = `id${next() % 20_000}`;
+      const row = i + 2;
+      const first = seen.get(id);
+      expect(log.add(id, row)).toBe(first !== undefined);
+      if (first === undefined) seen.set(id, row);
+      else want.push({ id, first, row });
+    }
+    expect(log.distinct).toBe(seen.size);
+    expect(log.duplicates()).toEqual(want);
+  });
+
+  it("finds the duplicates among a million distinct ids and a few repeats, a few probes per id", () => {
+    const log = new IdLog();
+    for (let i = 0; i < 1_000_000; i++) log.add(`B${String(i).padStart(7, "0")}`, i + 2);
+    expect(log.duplicateCount).toBe(0);
+    log.add("B0000005", 1_000_002);
+    log.add("B0999999", 1_000_003);
+    expect(log.duplicates()).toEqual([
+      { id: "B0000005", first: 7, row: 1_000_002 },
+      { id: "B0999999", first: 1_000_001, row: 1_000_003 },
+    ]);
+    // Linear probing at load 3/8 to 3/4: (1 + 1/(1 - a)^2) / 2 probes per new id, about 3 on average.
+    expect(log.probes / log.size).toBeLessThan(4);
+  });
+
+  it("80,000 identical ids take linear work: one probe each, and 4 times the ids take about 4 times the time", () => {
+    const work = (n: number) => {
+      const log = new IdLog();
+      const start = performance.now();
+      for (let i = 0; i < n; i++) log.add("same", i + 2);
+      return { ms: performance.now() - start, probes: log.probes, dups: log.duplicateCount, first: log.duplicates(1)[0] };
+    };
+    work(80_000); // warm up the JIT
+    const small = work(20_000);
+    const big = work(80_000);
+    expect(big.probes).toBe(80_000);
+    expect(big.dups).toBe(79_999);
+    expect(big.first).toEqual({ id: "same", first: 2, row: 3 });
+    // Loose: quadratic work would make this ratio 16.
+    expect(big.ms / Math.max(small.ms, 0.5)).toBeLessThan(10);
+  });
+
+  it("refuses a row that is not a whole number from 1 to 2^31 - 1, and a bad list size", () => {
+    const log = new IdLog();
+    for (const row of [0, -1, 1.5, 2 ** 31, Number.NaN]) expect(() => log.add("x", row)).toThrow(RangeError);
+    expect(() => new IdLog({ list: -1 })).toThrow(RangeError);
+    expect(log.size).toBe(0);
+  });
+});
