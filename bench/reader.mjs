@@ -8,6 +8,8 @@
  *   new         the new CsvReader (string batches built on the record layer)
  *   bytes       the new byte API: `id` and `state` as text, every other field with decimal()
  *               (falling back on text() + Number for a cell that is not a plain decimal)
+ *   bytes-lean  what `score --by state` needs: the same, but `id` only hashed into an IdLog
+ *               from its bytes (IdLog.addField) and `state` read through a TextPool
  *
  * Each child reports wall time and CPU time (process.cpuUsage) from just before opening the
  * file to the end (node's start-up left out), its peak RSS, its row count and a checksum of
@@ -16,7 +18,7 @@
  * ratios of one run, not lone times.
  *
  *   node fixtures/generate.mjs wide --edition 2017 --rows 1000000 --seed 20170 --out bench/out/wide2017-1000000-s20170.csv
- *   node bench/reader.mjs [FILE] [--runs 5] [--jobs papa,old,old-num,new,bytes] [--base COMMIT]
+ *   node bench/reader.mjs [FILE] [--runs 5] [--jobs papa,old,old-num,new,bytes,bytes-lean] [--base COMMIT]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -53,7 +55,10 @@ function build() {
   mkdirSync(out, { recursive: true });
   bundle(join(tmp, "readCsv.ts"), join(out, "reader-old.mjs"));
   const io = join(root, "src", "io");
-  writeFileSync(join(tmp, "new.ts"), `export * from ${JSON.stringify(join(io, "readCsv.ts"))};\nexport * from ${JSON.stringify(join(io, "csvRecordReader.ts"))};\n`);
+  writeFileSync(
+    join(tmp, "new.ts"),
+    `export * from ${JSON.stringify(join(io, "readCsv.ts"))};\nexport * from ${JSON.stringify(join(io, "csvRecordReader.ts"))};\nexport { IdLog } from ${JSON.stringify(join(root, "src", "cli", "idLog.ts"))};\n`,
+  );
   bundle(join(tmp, "new.ts"), join(out, "reader-new.mjs"));
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -65,7 +70,7 @@ async function parent() {
   }
   build();
   const runs = Number(option("runs", "5"));
-  const jobs = option("jobs", "papa,old,old-num,new,bytes").split(",");
+  const jobs = option("jobs", "papa,old,old-num,new,bytes,bytes-lean").split(",");
   const results = Object.fromEntries(jobs.map((j) => [j, []]));
   console.log(`${file}\nload average at start: ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   for (let round = 1; round <= runs; round++) {
@@ -93,10 +98,11 @@ async function parent() {
     console.log(`| ${t.job} | ${t.rows.toLocaleString("en-US")} | ${t.wall.toFixed(2)} | ${t.cpu.toFixed(2)} | ${t.rss} | ${ratio(t.wall, old?.wall)} | ${ratio(t.cpu, old?.cpu)} | ${ratio(t.wall, papa?.wall)} |`);
   }
   const a = ref("old-num");
-  const b = ref("bytes");
-  if (a && b) {
+  for (const name of ["bytes", "bytes-lean"]) {
+    const b = ref(name);
+    if (!a || !b) continue;
     const same = a.checksum === b.checksum && a.rows === b.rows;
-    console.log(`\nold-num and bytes read the same cells: ${same ? "yes" : "NO"} (rows ${a.rows} / ${b.rows}, checksum ${a.checksum} / ${b.checksum})`);
+    console.log(`old-num and ${name} read the same cells: ${same ? "yes" : "NO"} (rows ${a.rows} / ${b.rows}, checksum ${a.checksum} / ${b.checksum})`);
     if (!same) process.exitCode = 1;
   }
 }
@@ -122,18 +128,26 @@ async function child(job, path) {
       });
     });
     rows -= 1; // the header
-  } else if (job === "bytes") {
-    const { CsvRecordReader, DECIMAL_PLAIN, DECIMAL_EMPTY, RECORD_OK, createDecimalSlot } = lib;
+  } else if (job === "bytes" || job === "bytes-lean") {
+    const { CsvRecordReader, DECIMAL_PLAIN, DECIMAL_EMPTY, RECORD_OK, IdLog, TextPool, createDecimalSlot } = lib;
+    const lean = job === "bytes-lean";
     const csv = await CsvRecordReader.open(path);
     const id = csv.header.indexOf("id");
     const state = csv.header.indexOf("state");
     const values = csv.header.map((_, c) => c).filter((c) => !textCols.has(c));
     const slot = createDecimalSlot();
+    const ids = new IdLog();
+    const states = new TextPool();
+    const idLength = new Int32Array(2);
     for await (const batch of csv) {
       for (let r = 0; r < batch.length; r++) {
         if (batch.status(r) !== RECORD_OK) continue;
         rows++;
-        checksum += batch.text(r, id).length + batch.text(r, state).length;
+        if (lean) {
+          ids.addField(batch, r, id, batch.row(r));
+          batch.fieldBytes(r, id, idLength);
+          checksum += idLength[1] - idLength[0] + batch.text(r, state, states).length;
+        } else checksum += batch.text(r, id).length + batch.text(r, state).length;
         for (let k = 0; k < values.length; k++) {
           const code = batch.decimal(r, values[k], slot);
           if (code === DECIMAL_PLAIN) checksum += slot.value;

@@ -20,6 +20,8 @@
  * A false duplicate would stop the run showing both rows, so it cannot pass unseen.
  */
 
+import type { CsvRecordBatch } from "../io/csvRecordReader.js";
+
 /** A repeated id: the row where it was first seen and the row that repeats it. */
 export interface DuplicateId {
   readonly id: string;
@@ -42,6 +44,14 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
+/** Scratch words for the hash: two UTF-16 units each, as MurmurHash3 reads little-endian bytes. */
+let words = new Int32Array(64);
+
+function room(units: number): Int32Array {
+  if ((units >>> 1) + 1 > words.length) words = new Int32Array(2 * ((units >>> 1) + 1));
+  return words;
+}
+
 /**
  * MurmurHash3 x86_128 of a string's UTF-16 code units (each unit two little-endian bytes), the
  * first three 32-bit lanes written to `out` (the reference algorithm, seed 0).
@@ -50,19 +60,37 @@ function fmix(h: number): number {
  */
 export function murmur3x86x128(s: string, out: Int32Array): void {
   const units = s.length;
+  const w = room(units);
+  for (let k = 0, j = 0; j < units; k++, j += 2) w[k] = s.charCodeAt(j) | (j + 1 < units ? s.charCodeAt(j + 1) << 16 : 0);
+  hashWords(w, units, out);
+}
+
+/**
+ * The same hash of bytes read as code units, one unit per byte: equal to `murmur3x86x128` of
+ * the text those bytes spell when every byte is ASCII.
+ */
+function murmur3Bytes(buf: Uint8Array, start: number, end: number, out: Int32Array): void {
+  const units = end - start;
+  const w = room(units);
+  for (let k = 0, j = start; j < end; k++, j += 2) w[k] = buf[j]! | (j + 1 < end ? buf[j + 1]! << 16 : 0);
+  hashWords(w, units, out);
+}
+
+/** MurmurHash3 x86_128 over `units` 16-bit units packed two to a word (a zero high half past the end). */
+function hashWords(w: Int32Array, units: number, out: Int32Array): void {
   const len = units * 2; // bytes
   let h1 = 0;
   let h2 = 0;
   let h3 = 0;
   let h4 = 0;
-  // Whole 16-byte blocks: 8 units, four 32-bit words of two units each.
+  // Whole 16-byte blocks: four words.
   const blocks = units >>> 3;
   for (let b = 0; b < blocks; b++) {
-    const j = b * 8;
-    let k1 = s.charCodeAt(j) | (s.charCodeAt(j + 1) << 16);
-    let k2 = s.charCodeAt(j + 2) | (s.charCodeAt(j + 3) << 16);
-    let k3 = s.charCodeAt(j + 4) | (s.charCodeAt(j + 5) << 16);
-    let k4 = s.charCodeAt(j + 6) | (s.charCodeAt(j + 7) << 16);
+    const j = b * 4;
+    let k1 = w[j]!;
+    let k2 = w[j + 1]!;
+    let k3 = w[j + 2]!;
+    let k4 = w[j + 3]!;
     k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2);
     h1 ^= k1;
     h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
@@ -76,13 +104,13 @@ export function murmur3x86x128(s: string, out: Int32Array): void {
     h4 ^= k4;
     h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
   }
-  // The tail: up to 7 units (14 bytes) into k1..k4, as the reference reads its tail bytes.
-  const j = blocks * 8;
-  const rest = units - j;
-  if (rest > 6) h4 ^= Math.imul(rotl(Math.imul(s.charCodeAt(j + 6), C4), 18), C1);
-  if (rest > 4) h3 ^= Math.imul(rotl(Math.imul(s.charCodeAt(j + 4) | (rest > 5 ? s.charCodeAt(j + 5) << 16 : 0), C3), 17), C4);
-  if (rest > 2) h2 ^= Math.imul(rotl(Math.imul(s.charCodeAt(j + 2) | (rest > 3 ? s.charCodeAt(j + 3) << 16 : 0), C2), 16), C3);
-  if (rest > 0) h1 ^= Math.imul(rotl(Math.imul(s.charCodeAt(j) | (rest > 1 ? s.charCodeAt(j + 1) << 16 : 0), C1), 15), C2);
+  // The tail: up to 7 units (14 bytes) in up to 4 words, as the reference reads its tail bytes.
+  const j = blocks * 4;
+  const rest = units - blocks * 8;
+  if (rest > 6) h4 ^= Math.imul(rotl(Math.imul(w[j + 3]!, C4), 18), C1);
+  if (rest > 4) h3 ^= Math.imul(rotl(Math.imul(w[j + 2]!, C3), 17), C4);
+  if (rest > 2) h2 ^= Math.imul(rotl(Math.imul(w[j + 1]!, C2), 16), C3);
+  if (rest > 0) h1 ^= Math.imul(rotl(Math.imul(w[j]!, C1), 15), C2);
   h1 ^= len;
   h2 ^= len;
   h3 ^= len;
@@ -124,6 +152,7 @@ export class IdLog {
   #added = 0;
   #probes = 0;
   readonly #hash = new Int32Array(3);
+  readonly #range = new Int32Array(2);
   /** Every duplicate's row and first row, in the order found (8 bytes each). */
   #dupRows = new Int32Array(64);
   #dupFirsts = new Int32Array(64);
@@ -166,19 +195,55 @@ export class IdLog {
    * @throws RangeError for a row that is not a whole number from 1 to 2^31 - 1
    */
   add(id: string, row: number): boolean {
-    if (!(row >= 1 && row <= 0x7fffffff && Number.isInteger(row))) throw new RangeError(`IdLog.add: row must be a whole number from 1 to 2^31 - 1, received ${row}`);
+    checkRow(row, "add");
+    murmur3x86x128(id, this.#hash);
+    const first = this.#insert(row);
+    if (first === 0) return false;
+    this.#duplicate(id, first, row);
+    return true;
+  }
+
+  /**
+   * Logs the id in field `col` of record `r` of a batch, hashing its bytes without making a
+   * string when it is plain ASCII (the id's text is decoded only if it repeats): the same as
+   * `add(batch.text(r, col), row)`, with less work.
+   * @param batch - the reader's current batch
+   * @param r - record index in the batch
+   * @param col - the id's column
+   * @param row - its row number, as for `add`
+   * @returns true when the id was logged before
+   * @throws RangeError for a bad row, or a record without that field
+   */
+  addField(batch: CsvRecordBatch, r: number, col: number, row: number): boolean {
+    checkRow(row, "addField");
+    const range = this.#range;
+    const buf = batch.fieldBytes(r, col, range);
+    const start = range[0]!;
+    const end = range[1]!;
+    // Plain ASCII and unquoted: its UTF-16 units are its bytes.
+    let plain = start === end || buf[start] !== 34;
+    for (let k = start; plain && k < end; k++) if (buf[k]! >= 0x80) plain = false;
+    if (!plain) return this.add(batch.text(r, col), row);
+    murmur3Bytes(buf, start, end, this.#hash);
+    const first = this.#insert(row);
+    if (first === 0) return false;
+    this.#duplicate(batch.text(r, col), first, row);
+    return true;
+  }
+
+  /** Places the hash in `#hash` with `row`; returns 0 for a new id, else the id's first row. */
+  #insert(row: number): number {
     this.#added++;
     if ((this.#distinct + 1) * 4 > (this.#mask + 1) * 3) this.#grow();
     const h = this.#hash;
-    murmur3x86x128(id, h);
     const h0 = h[0]!;
     const h1 = h[1]!;
     const h2 = h[2]!;
     const t = this.#table;
     const mask = this.#mask;
     let slot = h0 & mask;
-    for (;;) {
-      this.#probes++;
+    let probes = 1;
+    for (;; probes++) {
       const at = slot << 2;
       const first = t[at + 3]!;
       if (first === 0) {
@@ -187,11 +252,12 @@ export class IdLog {
         t[at + 2] = h2;
         t[at + 3] = row;
         this.#distinct++;
-        return false;
+        this.#probes += probes;
+        return 0;
       }
       if (t[at] === h0 && t[at + 1] === h1 && t[at + 2] === h2) {
-        this.#duplicate(id, first, row);
-        return true;
+        this.#probes += probes;
+        return first;
       }
       slot = (slot + 1) & mask;
     }
@@ -211,6 +277,19 @@ export class IdLog {
     if (this.#listed.length < this.#list) this.#listed.push({ id: detach(id), first, row });
   }
 
+  /**
+   * Makes room for `n` distinct ids in all, so that the table does not double again before
+   * then (each doubling places every id again): for a caller that can estimate the number of
+   * rows, e.g. from the file's size and the length of its first rows. Costs 16 / 0.75 bytes per
+   * id reserved, at once.
+   * @param n - ids expected in all
+   * @throws RangeError when n is not a whole number from 0 to 2^28
+   */
+  reserve(n: number): void {
+    if (!(Number.isInteger(n) && n >= 0 && n <= 2 ** 28)) throw new RangeError(`IdLog.reserve: n must be a whole number from 0 to 2^28, received ${n}`);
+    while (n * 4 > (this.#mask + 1) * 3) this.#grow();
+  }
+
   /** Doubles the table, placing every id again. */
   #grow(): void {
     const old = this.#table;
@@ -218,10 +297,16 @@ export class IdLog {
     const t = new Int32Array(size * 4);
     const mask = size - 1;
     for (let at = 0; at < old.length; at += 4) {
-      if (old[at + 3] === 0) continue;
-      let slot = old[at]! & mask;
+      const row = old[at + 3]!;
+      if (row === 0) continue;
+      const h0 = old[at]!;
+      let slot = h0 & mask;
       while (t[(slot << 2) + 3] !== 0) slot = (slot + 1) & mask;
-      t.set(old.subarray(at, at + 4), slot << 2);
+      const to = slot << 2;
+      t[to] = h0;
+      t[to + 1] = old[at + 1]!;
+      t[to + 2] = old[at + 2]!;
+      t[to + 3] = row;
     }
     this.#table = t;
     this.#mask = mask;
@@ -253,6 +338,10 @@ export class IdLog {
     }
     return [...groups.values()].sort((a, b) => a[0]! - b[0]!);
   }
+}
+
+function checkRow(row: number, fn: string): void {
+  if (!(row >= 1 && row <= 0x7fffffff && Number.isInteger(row))) throw new RangeError(`IdLog.${fn}: row must be a whole number from 1 to 2^31 - 1, received ${row}`);
 }
 
 /**

@@ -108,6 +108,69 @@ export function createDecimalSlot(): DecimalSlot {
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
+ * One string per distinct value of a column with few values (a state, a level, a type), so that
+ * reading the column makes no new string per row: `batch.text(r, col, pool)`. A pool holds at
+ * most `maxValues` values (those first seen); past that, values are decoded as usual. Use one
+ * pool per reader (the bytes of a value are read in the reader's encoding).
+ * @example
+ * const states = new TextPool();
+ * batch.text(0, 2, states) === batch.text(1, 2, states); // => true, one string, when both say "Jalisco"
+ */
+export class TextPool {
+  readonly #max: number;
+  /** Open addressing over entry indexes + 1 (0: empty), twice the entries' room. */
+  readonly #slots: Int32Array;
+  readonly #bytes: Uint8Array[] = [];
+  readonly #texts: string[] = [];
+
+  /**
+   * @param maxValues - most distinct values kept (default 4096)
+   * @throws RangeError when maxValues is not a whole number from 1 to 2^20
+   */
+  constructor(maxValues = 4096) {
+    if (!(Number.isInteger(maxValues) && maxValues >= 1 && maxValues <= 1 << 20)) {
+      throw new RangeError(`TextPool: maxValues must be a whole number from 1 to 2^20, received ${maxValues}`);
+    }
+    this.#max = maxValues;
+    let size = 2;
+    while (size < maxValues * 2) size *= 2;
+    this.#slots = new Int32Array(size);
+  }
+
+  /** Distinct values kept. */
+  get size(): number {
+    return this.#texts.length;
+  }
+
+  /** @internal The string of bytes `start` to `end` of `buf`, shared when seen before. */
+  text(buf: Buffer, start: number, end: number, encoding: CsvEncoding): string {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    const n = end - start;
+    for (let slot = (h ^ (h >>> 15)) & mask; ; slot = (slot + 1) & mask) {
+      const e = slots[slot]!;
+      if (e === 0) {
+        const text = decodeBytes(buf, start, end, encoding);
+        if (this.#texts.length < this.#max) {
+          this.#bytes.push(new Uint8Array(buf.subarray(start, end))); // a copy: the buffer is reused
+          this.#texts.push(text);
+          slots[slot] = this.#texts.length;
+        }
+        return text;
+      }
+      const bytes = this.#bytes[e - 1]!;
+      if (bytes.length === n) {
+        let k = 0;
+        while (k < n && bytes[k] === buf[start + k]) k++;
+        if (k === n) return this.#texts[e - 1]!;
+      }
+    }
+  }
+}
+
+/**
  * Consecutive records of a file, read from the reader's buffer. Record `r` (0-based) is row
  * `firstRow + r` (the header is row 1; each record counts one row, even when a quoted field
  * spans lines; a blank line is a row). Valid until the reader's next batch is asked for.
@@ -218,16 +281,33 @@ export class CsvRecordBatch {
    * papaparse (which gives its content, `""` read as `"`).
    * @param r - record index in the batch
    * @param col - 0-based column
+   * @param pool - give one string per distinct value of a column with few values (see {@link TextPool})
    * @returns the field's text
    * @throws RangeError when the record has no such field
    */
-  text(r: number, col: number): string {
+  text(r: number, col: number, pool?: TextPool): string {
     const f = this.#field(r, col, "text");
     const start = col === 0 ? this.#start[r]! : this.#sep[f - 1]! + 1;
     const end = this.#sep[f]!;
     // Only a field that opens with a quote needs unquoting; any other field is its bytes.
     if (this.#quoted[r] === 1 && start < end && this.#buf[start] === 34) return this.#papa(r)[col]!;
-    return decodeBytes(this.#buf, start, end, this.#encoding);
+    return pool ? pool.text(this.#buf, start, end, this.#encoding) : decodeBytes(this.#buf, start, end, this.#encoding);
+  }
+
+  /**
+   * Where field `col` of record `r` lies in the batch's buffer (engine room: for code that reads
+   * bytes itself, such as hashing an id; a quoted field's range includes its quotes).
+   * @param r - record index in the batch
+   * @param col - 0-based column
+   * @param out - receives the first byte at 0 and the byte after the last at 1
+   * @returns the buffer, valid until the next batch is asked for
+   * @throws RangeError when the record has no such field
+   */
+  fieldBytes(r: number, col: number, out: Int32Array): Buffer {
+    const f = this.#field(r, col, "fieldBytes");
+    out[0] = col === 0 ? this.#start[r]! : this.#sep[f - 1]! + 1;
+    out[1] = this.#sep[f]!;
+    return this.#buf;
   }
 
   /**

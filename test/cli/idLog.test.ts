@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Readable } from "node:stream";
 import { IdLog, murmur3x86x128 } from "../../src/cli/idLog.js";
+import { CsvRecordReader } from "../../src/io/csvRecordReader.js";
 
 // Seeded: a failure replays from the seed fast-check prints.
 fc.configureGlobal({ seed: 20170, numRuns: 200 });
@@ -97,6 +99,43 @@ describe("IdLog", () => {
     expect(big.first).toEqual({ id: "same", first: 2, row: 3 });
     // Loose: quadratic work would make this ratio 16.
     expect(big.ms / Math.max(small.ms, 0.5)).toBeLessThan(10);
+  });
+
+  it("addField (hashing the id's bytes) finds exactly what add(text) finds: ASCII, accented, quoted and empty ids, UTF-8 and latin-1", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom("A1", "A1", "b", "", "é", "€", '"A1"', '"x,y"', "Zz99", "é1", "naïve"), { minLength: 1, maxLength: 60 }),
+        fc.constantFrom<"utf8" | "latin1">("utf8", "latin1"),
+        async (ids, encoding) => {
+          const text = `id,v\n${ids.map((id) => `${id},1`).join("\n")}\n`;
+          const bytes = encoding === "utf8" ? Buffer.from(text) : Buffer.from([...text].map((c) => (c === "€" ? 0x80 : c.charCodeAt(0))));
+          const csv = await CsvRecordReader.open(Readable.from([bytes]), { encoding });
+          const byBytes = new IdLog({ list: 100 });
+          const byText = new IdLog({ list: 100 });
+          for await (const batch of csv) {
+            for (let r = 0; r < batch.length; r++) {
+              expect(byBytes.addField(batch, r, 0, batch.row(r))).toBe(byText.add(batch.text(r, 0), batch.row(r)));
+            }
+          }
+          expect(byBytes.duplicates()).toEqual(byText.duplicates());
+          expect(byBytes.distinct).toBe(byText.distinct);
+        },
+      ),
+    );
+  });
+
+  it("reserve(n) sizes the table once: the same answers, fewer probes", () => {
+    const grown = new IdLog();
+    const reserved = new IdLog();
+    reserved.reserve(100_000);
+    for (let i = 0; i < 100_000; i++) {
+      const id = `x${i % 90_000}`;
+      expect(reserved.add(id, i + 2)).toBe(grown.add(id, i + 2));
+    }
+    expect(reserved.duplicates()).toEqual(grown.duplicates());
+    expect(reserved.duplicateCount).toBe(10_000);
+    expect(reserved.probes).toBeLessThan(grown.probes);
+    expect(() => reserved.reserve(-1)).toThrow(RangeError);
   });
 
   it("refuses a row that is not a whole number from 1 to 2^31 - 1, and a bad list size", () => {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CsvRecordReader, RECORD_OK, type CsvReadOptions } from "../../src/io/csvRecordReader.js";
+import { Readable } from "node:stream";
+import { CsvRecordReader, RECORD_OK, TextPool, type CsvReadOptions } from "../../src/io/csvRecordReader.js";
 import { CsvReader } from "../../src/io/readCsv.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -97,6 +98,26 @@ describe("a malformed record rejects that record only (issue 8)", () => {
     const { out, counts } = await rows(file('id,x\na,1\n\nb\nc,"2\n\nd,"x"y\n"e,3\r\n'), { maxFieldChars: 100 });
     expect(out).toEqual([[2, "a"], [3, ""], [4, "b", "column_count"], [5, 'c,"2', "unclosed_quote"], [6, ""], [7, 'd,"x"y', "invalid_quotes"], [8, '"e,3', "unclosed_quote"]]);
     expect(counts).toEqual({ rows: 7, ok: 1, problems: 4, blank: 2 });
+  });
+});
+
+describe("TextPool", () => {
+  it("gives the same text as text() alone, keeping at most maxValues values, in every encoding", async () => {
+    const values = ["Jalisco", "Nuevo León", "", '"Ciudad de México, CDMX"', "Jalisco", "Yucatán", "Nuevo León", "€uro"];
+    for (const [encoding, max] of [["utf8", 4096], ["utf8", 2], ["windows1252", 3]] as const) {
+      const lines = Array.from({ length: 200 }, (_, i) => `${i},${values[i % values.length]}`);
+      const text = `id,state\n${lines.join("\n")}\n`;
+      const bytes = encoding === "utf8" ? Buffer.from(text) : Buffer.from([...text].map((c) => (c === "€" ? 0x80 : c.charCodeAt(0))));
+      const csv = await CsvRecordReader.open(Readable.from([bytes]), { encoding, chunkBytes: 64 });
+      const pool = new TextPool(max);
+      let rows = 0;
+      for await (const batch of csv) {
+        for (let r = 0; r < batch.length; r++, rows++) expect(batch.text(r, 1, pool)).toBe(batch.text(r, 1));
+      }
+      expect(rows).toBe(200);
+      expect(pool.size).toBe(Math.min(max, 5)); // 5 distinct values besides the quoted one, which papaparse reads, not the pool
+    }
+    expect(() => new TextPool(0)).toThrow(RangeError);
   });
 });
 
