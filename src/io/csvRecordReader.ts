@@ -449,6 +449,9 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
   #ok = 0;
   #problems = 0;
   #blank = 0;
+  /** Bytes read synchronously since the event loop last ran. */
+  #unyielded = 0;
+  #newline = "\n";
 
   private constructor(src: ByteSource, file: string, options: CsvReadOptions, delimiterCode: number) {
     this.#src = src;
@@ -519,6 +522,11 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
     return this.#row;
   }
 
+  /** The header's line end (`\n`, `\r\n` or `\r`; `\n` when it has none). Other rows may use any. */
+  get newline(): string {
+    return this.#newline;
+  }
+
   /** Data rows handed out so far, by what became of them. */
   get counts(): CsvCounts {
     return { rows: this.#ok + this.#problems + this.#blank, ok: this.#ok, problems: this.#problems, blank: this.#blank };
@@ -577,9 +585,15 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
       this.#base += shift;
     }
     scanner.rebase(shift);
-    if (this.#src.size !== undefined) await new Promise<void>((resolve) => setImmediate(resolve)); // let signals in
     for (;;) {
       if (this.#final) return false;
+      // A regular file is read synchronously: let the event loop in (signals, timers) once a
+      // MiB, also inside one long record.
+      if (this.#src.size !== undefined && this.#unyielded >= 1 << 20) {
+        this.#unyielded = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.#closed) return false;
+      }
       await this.#read();
       if (this.#closed) return false;
       if (!this.#started) {
@@ -610,6 +624,7 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
     if (n === 0) this.#final = true;
     this.#end += n;
     this.bytesRead += n;
+    this.#unyielded += n;
   }
 
   /** The first bytes: a byte-order mark. */
@@ -714,6 +729,10 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
     }
     this.header = header;
     this.#row = 1;
+    const eol = t.end[0]!;
+    if (t.n > 1 || this.#end > eol) {
+      this.#newline = this.#buf[eol] === 13 ? (this.#buf[eol + 1] === 10 ? "\r\n" : "\r") : "\n";
+    }
     // The rest of the first batch is the first data batch.
     const n = t.n - 1;
     t.start.copyWithin(0, 1, t.n);

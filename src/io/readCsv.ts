@@ -97,6 +97,11 @@ export class CsvReader implements AsyncIterable<CsvBatch> {
     return this.#records.bytesRead;
   }
 
+  /** The header's line end (`\n`, `\r\n` or `\r`; `\n` when it has none). Other rows may use any. */
+  get newline(): string {
+    return this.#records.newline;
+  }
+
   /** Rows handed out so far, the header included (so the last row's number). */
   get rowsRead(): number {
     return this.#records.rowsRead;

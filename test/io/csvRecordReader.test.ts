@@ -101,6 +101,26 @@ describe("a malformed record rejects that record only (issue 8)", () => {
   });
 });
 
+describe("reading a regular file", () => {
+  it("lets the event loop run while it skips one very long line (signals are not held up)", async () => {
+    const path = join(dir, `long${n++}.csv`);
+    writeFileSync(path, `id\na\n${"x".repeat(24 << 20)}\nb\n`);
+    const csv = await CsvRecordReader.open(path, { maxFieldChars: 1000 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const rows: string[] = [];
+    for await (const batch of csv) for (let r = 0; r < batch.length; r++) rows.push(batch.problem(r)?.code ?? batch.text(r, 0));
+    clearInterval(timer);
+    expect(rows).toEqual(["a", "field_too_large", "b"]);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it("tells the header's line end", async () => {
+    for (const nl of ["\n", "\r\n", "\r"]) expect((await CsvReader.open(file(`id${nl}a${nl}`))).newline).toBe(nl);
+    expect((await CsvReader.open(file("id"))).newline).toBe("\n");
+  });
+});
+
 describe("TextPool", () => {
   it("gives the same text as text() alone, keeping at most maxValues values, in every encoding", async () => {
     const values = ["Jalisco", "Nuevo León", "", '"Ciudad de México, CDMX"', "Jalisco", "Yucatán", "Nuevo León", "€uro"];
