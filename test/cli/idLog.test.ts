@@ -84,21 +84,18 @@ describe("IdLog", () => {
     expect(log.probes / log.size).toBeLessThan(4);
   });
 
-  it("80,000 identical ids take linear work: one probe each, and 4 times the ids take about 4 times the time", () => {
+  it("80,000 identical ids take linear work: one probe each (counted, not timed: the machine is shared)", () => {
     const work = (n: number) => {
       const log = new IdLog();
-      const start = performance.now();
       for (let i = 0; i < n; i++) log.add("same", i + 2);
-      return { ms: performance.now() - start, probes: log.probes, dups: log.duplicateCount, first: log.duplicates(1)[0] };
+      return { probes: log.probes, dups: log.duplicateCount, first: log.duplicates(1)[0] };
     };
-    work(80_000); // warm up the JIT
     const small = work(20_000);
     const big = work(80_000);
+    expect(small.probes).toBe(20_000);
     expect(big.probes).toBe(80_000);
     expect(big.dups).toBe(79_999);
     expect(big.first).toEqual({ id: "same", first: 2, row: 3 });
-    // Loose: quadratic work would make this ratio 16.
-    expect(big.ms / Math.max(small.ms, 0.5)).toBeLessThan(10);
   });
 
   it("addField (hashing the id's bytes) finds exactly what add(text) finds: ASCII, accented, quoted and empty ids, UTF-8 and latin-1", async () => {

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { READ_OK, VALUE_PRESENT, createReadSlot, readScore } from "../../src/index.js";
+import { READ_OK, VALUE_PRESENT, createReadSlot, readScore } from "../../src/engine/index.js";
 import {
   CsvRecordReader,
   DECIMAL_EMPTY,
