@@ -13,7 +13,7 @@ import {
 import { kernelOf, type CompiledRubric, type Kernel } from "../rubric/compileRubric.js";
 import { CONSISTENCY_EPSILON, createFrame, evaluateFrame, giveInput, resetFrame, type ScoreFrame } from "./evaluate.js";
 import type { ObservationStore } from "./observationStore.js";
-import { createReadSlot, readIssue, readValue, type ReadSlot } from "./readValue.js";
+import { createReadSlot, readDecimal, readIssue, readsNumbers, readValue, type ReadSlot } from "./readValue.js";
 import type { BodyScore, Contribution, NodeScore, NodeSource, NodeStatus } from "./scoreBody.js";
 import type { WeightVector } from "./weights.js";
 
@@ -87,6 +87,34 @@ export class BodyScorer {
     giveInput(this.frame, node, slot);
     if (this.#raw !== undefined && (typeof raw === "number" || typeof raw === "string")) this.#raw[node] = raw;
     return READ_OK;
+  }
+
+  /**
+   * Gives a node a number already parsed from a plain decimal cell by a byte reader (the same
+   * rule as `give`'s decimal reader), with no string made for it. Only for nodes that
+   * `readsNumbers` (not ordinal leaves).
+   * @param node - node position
+   * @param x - the number
+   * @param decimals - decimals the cell was written with
+   * @returns as `give`
+   */
+  giveDecimal(node: number, x: number, decimals: number): number {
+    const slot = this.#slot;
+    const code = readDecimal(this.#k, node, x, decimals, slot);
+    if (code !== READ_OK) return code;
+    if (this.frame.inKind[node] !== VALUE_ABSENT) return GIVEN_TWICE;
+    giveInput(this.frame, node, slot);
+    if (this.#raw !== undefined) this.#raw[node] = x;
+    return READ_OK;
+  }
+
+  /**
+   * Whether a node's cells may go through `giveDecimal` (every node but an ordinal leaf, whose
+   * levels are matched on the text first).
+   * @param node - node position
+   */
+  readsNumbers(node: number): boolean {
+    return readsNumbers(this.#k, node);
   }
 
   /**
