@@ -20,7 +20,7 @@
  * A false duplicate would stop the run showing both rows, so it cannot pass unseen.
  *
  * Memory stays bounded whatever the number of rows: the table grows to at most `maxSlots` slots
- * (2^21 by default: 32 MB, about 1.5 million distinct ids). When it is that full, its entries are
+ * (2^20 by default: 16 MB, about 786,000 distinct ids). When it is that full, its entries are
  * sorted by hash (a radix sort, linear) and written to a temporary file as one run, and the table
  * starts empty again. A repeat within the rows of one run is found when it is added, as before;
  * repeats across runs are found by `finish`, which merges the runs (each read through a small
@@ -150,7 +150,7 @@ function hashWords(w: Int32Array, units: number, out: Int32Array): void {
 export interface IdLogOptions {
   /** How many duplicates keep their id text for `duplicates()` (default 10). */
   readonly list?: number;
-  /** Most table slots before spilling to disk, a power of two from 2^4 (default 2^21: 32 MB). */
+  /** Most table slots before spilling to disk, a power of two from 2^4 (default 2^20: 16 MB). */
   readonly maxSlots?: number;
 }
 
@@ -193,7 +193,7 @@ export class IdLog {
   constructor(options: IdLogOptions = {}) {
     const list = options.list ?? 10;
     if (!(Number.isInteger(list) && list >= 0)) throw new RangeError(`IdLog: list must be a whole number from 0, received ${list}`);
-    const maxSlots = options.maxSlots ?? 1 << 21;
+    const maxSlots = options.maxSlots ?? 1 << 20;
     if (!(Number.isInteger(maxSlots) && maxSlots >= 16 && (maxSlots & (maxSlots - 1)) === 0 && maxSlots <= 1 << 28)) {
       throw new RangeError(`IdLog: maxSlots must be a power of two from 16 to 2^28, received ${maxSlots}`);
     }
@@ -336,23 +336,43 @@ export class IdLog {
 
   /** Writes the table's entries, sorted by hash, as one run of the spill file; empties the table. */
   #spill(): void {
-    const sorted = this.#sortedEntries();
     if (this.#fd === undefined) {
       const path = join(tmpdir(), `ogmetric-ids-${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
       this.#fd = openSync(path, "wx+", 0o600);
       unlinkSync(path);
     }
-    const bytes = new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength);
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.#fd, bytes, off, bytes.length - off, this.#spilled * 16 + off);
-    this.#runs.push(this.#spilled, this.#spilled + sorted.length / 4);
-    this.#spilled += sorted.length / 4;
-    this.#table.fill(0);
+    const fd = this.#fd;
+    const t = this.#table;
+    const order = this.#sortedSlots();
+    // Written through a 64 KB buffer, so that a spill needs no copy of the table.
+    const out = new Int32Array(4096 * 4);
+    const bytes = new Uint8Array(out.buffer);
+    const start = this.#spilled;
+    let written = 0;
+    for (let i = 0; i < order.length; i += 4096) {
+      const n = Math.min(4096, order.length - i);
+      for (let j = 0; j < n; j++) out.set(t.subarray(order[i + j]!, order[i + j]! + 4), j * 4);
+      let off = 0;
+      while (off < n * 16) off += writeSync(fd, bytes, off, n * 16 - off, (start + written) * 16 + off);
+      written += n;
+    }
+    this.#runs.push(start, start + written);
+    this.#spilled += written;
+    t.fill(0);
     this.#inTable = 0;
   }
 
-  /** The table's entries (4 ints each), sorted by their first hash lane, unsigned: an LSD radix sort in two 16-bit passes. */
+  /** The table's entries (4 ints each), sorted by their first hash lane: see `#sortedSlots`. */
   #sortedEntries(): Int32Array {
+    const t = this.#table;
+    const order = this.#sortedSlots();
+    const out = new Int32Array(order.length * 4);
+    for (let i = 0; i < order.length; i++) out.set(t.subarray(order[i]!, order[i]! + 4), i * 4);
+    return out;
+  }
+
+  /** Positions of the table's entries, sorted by their first hash lane, unsigned: an LSD radix sort in two 16-bit passes. */
+  #sortedSlots(): Int32Array {
     const t = this.#table;
     const n = this.#inTable;
     let idx = new Int32Array(n);
@@ -366,9 +386,7 @@ export class IdLog {
       for (let i = 0; i < n; i++) tmp[count[(t[idx[i]!]! >>> shift) & 0xffff]!++] = idx[i]!;
       [idx, tmp] = [tmp, idx];
     }
-    const out = new Int32Array(n * 4);
-    for (let i = 0; i < n; i++) out.set(t.subarray(idx[i]!, idx[i]! + 4), i * 4);
-    return out;
+    return idx;
   }
 
   /**
