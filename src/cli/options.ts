@@ -32,7 +32,7 @@ export const SPECS = {
   aggregate: { ...common, ...input, ...rubricFlags, ...progress, out: "value", format: "value", rejects: "value", by: "list", stats: "list", order: "value", round: "value", raw: "flag" },
   validate: { ...common, format: "value" },
   editions: { ...common, format: "value" },
-  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value" },
+  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", row: "value", format: "value", lang: "value", decimals: "value" },
 } as const satisfies Record<string, FlagSpec>;
 
 export type CommandName = keyof typeof SPECS;
@@ -77,7 +77,8 @@ const progressShape = {
 const base = { debug: flag, help: flag };
 /** What `score` and `aggregate` write: rows or a table, its format, rejects, grouping, rounding. */
 const outputShape = {
-  out: path.optional(),
+  // `--out -` is standard output, as when --out is left out (see checkOutputs).
+  out: path.optional().transform((p) => (p === "-" ? undefined : p)),
   format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
   rejects: path.optional(),
   by: list,
@@ -151,13 +152,22 @@ const SCHEMAS = {
       ...inputShape,
       positionals: one("input file (INPUT.csv)"),
       observations: list,
-      id: z.string({ error: "expected the id of the body to explain" }),
+      id: z.string().optional(),
+      row: z
+        .string()
+        .regex(/^\d+$/, { error: "expected a row number of 2 or more (row 1 is the header)" })
+        .transform(Number)
+        .refine((n) => n >= 2 && Number.isSafeInteger(n), { error: "expected a row number of 2 or more (row 1 is the header)" })
+        .optional(),
       format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
       lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
       decimals: decimals.default(4),
     })
     .strict()
     .superRefine(exactlyOneRubric)
+    .superRefine((o, ctx) => {
+      if ((o.id === undefined) === (o.row === undefined)) ctx.addIssue({ code: "custom", path: ["id"], message: "give either --id ID or --row N (the body on row N, the header being row 1)", params: CROSS });
+    })
     .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
 };
 
