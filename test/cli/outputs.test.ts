@@ -191,10 +191,10 @@ describe("ogmetric score: devices, FIFOs and links are written where they are", 
     expect(temps()).toEqual([]);
   });
 
-  it("a FIFO is written in place, read by another process, and stays a FIFO", async () => {
+  it("a FIFO is written in place, read by another process, and stays a FIFO", () => {
     const fifo = join(t.dir, "pipe");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-    const reader = spawnSync("sh", ["-c", `cat '${fifo}' > fifo-copy.csv & node '${BIN}' score in.csv --edition 2017 --out pipe; echo "exit=$?"; wait`], { cwd: t.dir, encoding: "utf8" });
+    const reader = spawnSync("sh", ["-c", `timeout 20 cat '${fifo}' > fifo-copy.csv & node '${BIN}' score in.csv --edition 2017 --out pipe; echo "exit=$?"; wait`], { cwd: t.dir, encoding: "utf8", timeout: 30_000 });
     expect(reader.stdout).toBe("exit=3\n");
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     expect(records(t.read("fifo-copy.csv")).map((b) => b.id)).toEqual(["A"]);
