@@ -1,5 +1,7 @@
-import { accessSync, constants, createWriteStream, fstatSync, statSync, type Stats, type WriteStream } from "node:fs";
+import { accessSync, constants, createWriteStream, fstatSync, openSync, statSync, type Stats } from "node:fs";
+import { Socket } from "node:net";
 import { dirname } from "node:path";
+import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { AtomicFile, writeTarget, type WriteTarget } from "../io/atomicFile.js";
 import { isSameFile } from "../io/sameFile.js";
@@ -40,6 +42,7 @@ const REASONS: Readonly<Record<string, string>> = {
   ELOOP: "too many symbolic links",
   ENAMETOOLONG: "file name too long",
   ENXIO: "no process is reading it",
+  EPIPE: "the reader closed it",
   EBUSY: "the file is busy",
 };
 
@@ -126,6 +129,7 @@ function checkWritable(flag: string, path: string): void {
     return fail(reason(e), e);
   }
   if (target.kind === "directory") fail("it is a directory; give the name of a file to write");
+  if (target.kind === "socket" && !isStdout(target.path)) fail("it is a socket, which cannot be opened as a file");
   try {
     if (target.inPlace) accessSync(target.path, constants.W_OK);
     else {
@@ -138,6 +142,65 @@ function checkWritable(flag: string, path: string): void {
     if (e instanceof CliError) throw e;
     fail(reason(e), e);
   }
+}
+
+/** How often a FIFO with no reader yet is tried again, in milliseconds. */
+const FIFO_RETRY_MS = 50;
+
+/**
+ * A FIFO opened for writing without blocking a thread: opening it plainly waits in the thread
+ * pool until a reader comes, and a process waiting so cannot exit (not even on SIGTERM, nor
+ * after an error). It is opened non-blocking instead, tried again until a reader comes (ENXIO
+ * until then), then written as a pipe, with back-pressure. `cancel` stops the waiting (a stream
+ * still being constructed cannot be destroyed before).
+ */
+function fifoStream(path: string): { stream: Writable; cancel: () => void } {
+  let socket: Socket | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let waiting: ((e?: Error) => void) | undefined;
+  const stream = new Writable({
+    construct(callback) {
+      waiting = callback;
+      const attempt = () => {
+        timer = undefined;
+        let fd: number;
+        try {
+          fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === "ENXIO") timer = setTimeout(attempt, FIFO_RETRY_MS);
+          else {
+            waiting = undefined;
+            callback(e as Error);
+          }
+          return;
+        }
+        waiting = undefined;
+        socket = new Socket({ fd, readable: false, writable: true });
+        socket.on("error", (e) => this.destroy(e));
+        callback();
+      };
+      attempt();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      socket!.write(chunk, callback);
+    },
+    final(callback) {
+      socket!.end(callback);
+    },
+    destroy(error, callback) {
+      if (timer !== undefined) clearTimeout(timer);
+      socket?.destroy();
+      callback(error);
+    },
+  });
+  const cancel = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const callback = waiting;
+    waiting = undefined;
+    callback?.(Object.assign(new Error("no process opened the FIFO for reading"), { code: "ENXIO" }));
+  };
+  return { stream, cancel };
 }
 
 /** Stops a write error from reaching the user as an internal error: it becomes one line saying what was not written. */
@@ -264,7 +327,8 @@ export class RunOutputs {
   #inPlace(path: string, target: WriteTarget): Output {
     // A regular file reached through /proc (a descriptor redirected to a file) is appended to,
     // so what the shell or another program already wrote there stays.
-    const stream: WriteStream = createWriteStream(target.path, { flags: target.kind === "file" ? "a" : "w" });
+    const fifo = target.kind === "fifo" ? fifoStream(target.path) : undefined;
+    const stream: Writable = fifo?.stream ?? createWriteStream(target.path, { flags: target.kind === "file" ? "a" : "w" });
     let error: unknown;
     stream.on("error", (e) => {
       error ??= e;
@@ -289,6 +353,7 @@ export class RunOutputs {
       publish: () => undefined,
       commit: prepare,
       abort: () => {
+        fifo?.cancel();
         stream.destroy();
       },
     };

@@ -201,6 +201,34 @@ describe("ogmetric score: devices, FIFOs and links are written where they are", 
     expect(temps()).toEqual([]);
   });
 
+  it("a FIFO nobody reads does not hold up a run that fails (duplicate ids) or a SIGTERM", async () => {
+    const fifo = join(t.dir, "unread");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    t.file("dup.csv", `${HEADER}\nA,Alpha,0.5,0.5,0.5,0.5\nA,Again,0.5,0.5,0.5,0.5\n`);
+    const failed = spawnSync(process.execPath, [BIN, "score", "dup.csv", "--edition", "2017", "--out", "unread"], { cwd: t.dir, encoding: "utf8", timeout: 20_000 });
+    expect(failed.status).toBe(1);
+    expect(lines(failed.stderr)[0]).toBe("dup.csv: 1 row repeats an earlier id; ids must be unique (nothing was written)");
+    const waiting = cliAsync(["score", "in.csv", "--edition", "2017", "--out", "unread"], t.dir);
+    await new Promise((r) => setTimeout(r, 1000));
+    waiting.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => waiting.on("exit", (c) => resolve(c)));
+    expect(code).toBe(143);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it("a FIFO whose reader goes away ends the run with one line (exit 1), and no rejects file", () => {
+    const fifo = join(t.dir, "short-read");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const rows = [HEADER];
+    for (let i = 0; i < 20_000; i++) rows.push(`A${i},Alpha,0.5,0.5,0.5,0.5`);
+    rows.push("B,Beta,x,0.5,0.5,0.5");
+    t.file("long.csv", `${rows.join("\n")}\n`);
+    const r = spawnSync("sh", ["-c", `timeout 20 head -c 100 '${fifo}' > /dev/null & node '${BIN}' score long.csv --edition 2017 --out short-read --rejects short-rej.csv; echo "exit=$?"; wait`], { cwd: t.dir, encoding: "utf8", timeout: 30_000 });
+    expect(r.stdout).toBe("exit=1\n");
+    expect(lines(r.stderr)).toEqual(["short-read: cannot write: the reader closed it (EPIPE); no output file was changed; what was already written to short-read is incomplete: discard it"]);
+    expect(existsSync(join(t.dir, "short-rej.csv"))).toBe(false);
+  });
+
   it("a symbolic link to a file is written through: the file gets the output, the link stays", () => {
     mkdirSync(join(t.dir, "real"));
     t.file("real/target.csv", "old\n");
