@@ -143,11 +143,14 @@ export class AtomicFile implements TextSink {
   #fd: number | undefined;
   #buffer = "";
   #state: "open" | "prepared" | "committed" | "aborted" = "open";
+  /** Created 0600 because a file was there to be replaced (its mode is copied at `prepare`). */
+  readonly #private: boolean;
 
-  private constructor(target: string, tempPath: string, fd: number) {
+  private constructor(target: string, tempPath: string, fd: number, isPrivate: boolean) {
     this.target = target;
     this.tempPath = tempPath;
     this.#fd = fd;
+    this.#private = isPrivate;
   }
 
   /**
@@ -166,8 +169,9 @@ export class AtomicFile implements TextSink {
     const abs = where.path;
     AtomicFile.clearStale(abs);
     const temp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-    const fd = openSync(temp, "wx", where.kind === "file" ? 0o600 : 0o666);
-    const file = new AtomicFile(abs, temp, fd);
+    const replacing = where.kind === "file";
+    const fd = openSync(temp, "wx", replacing ? 0o600 : 0o666);
+    const file = new AtomicFile(abs, temp, fd, replacing);
     open.add(file);
     return file;
   }
@@ -257,13 +261,18 @@ export class AtomicFile implements TextSink {
   }
 
   #keepModeAndOwner(fd: number): void {
-    let old: Stats;
+    let old: Stats | undefined;
     try {
       old = statSync(this.target);
     } catch {
-      return; // a new file: 0666 less the umask, as created
+      old = undefined;
     }
-    if (!old.isFile()) return;
+    if (old === undefined || !old.isFile()) {
+      // A new file: 0666 less the umask, as created; unless the file it was to replace went away
+      // meanwhile, and the temporary file is still private.
+      if (this.#private) fchmodSync(fd, 0o666 & ~process.umask());
+      return;
+    }
     const mine = fstatSync(fd);
     if (mine.uid !== old.uid || mine.gid !== old.gid) {
       try {

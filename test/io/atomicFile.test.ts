@@ -84,6 +84,20 @@ describe("AtomicFile: several files committed together", () => {
     expect(readFileSync(target, "utf8")).toBe("new");
   });
 
+  it("a new file gets 0666 less the umask, also when the file it was to replace went away during the run", () => {
+    const expected = 0o666 & ~process.umask();
+    const fresh = AtomicFile.open(join(dir, "fresh.csv"));
+    fresh.commit();
+    expect(statSync(join(dir, "fresh.csv")).mode & 0o777).toBe(expected);
+    const gone = join(dir, "gone.csv");
+    writeFileSync(gone, "old");
+    chmodSync(gone, 0o600);
+    const f = AtomicFile.open(gone);
+    rmSync(gone);
+    f.commit();
+    expect(statSync(gone).mode & 0o777).toBe(expected);
+  });
+
   it("writes through a symbolic link: the file it points to is replaced, the link stays", () => {
     mkdirSync(join(dir, "deep"));
     writeFileSync(join(dir, "deep", "real.csv"), "old");
