@@ -151,7 +151,7 @@ class Steps {
       if (cols.length === 0) return;
       const name = `${prefix}${i + 1}`;
       const list = cols.map(([n, e]) => `${render(e, d)} AS ${d.quote(n, "identifier")}`).join(",\n    ");
-      ctes.push(`${d.quote(name, "identifier")} AS (\n  SELECT *,\n    ${list}\n  FROM ${d.quote(prev, "identifier")}\n)`);
+      ctes.push(`${d.quote(name, "identifier")} AS (\n  SELECT *,\n    ${list}\n  FROM ${d.quote(prev, "identifier")}${d.fence}\n)`);
       prev = name;
     });
     return { ctes, last: prev };

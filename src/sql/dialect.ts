@@ -42,6 +42,12 @@ export interface Dialect {
   least(xs: readonly Expr[]): Expr;
   /** Aggregate median of a column, or undefined when the dialect needs the window form. */
   median?(v: string): string;
+  /**
+   * Written after each step's FROM to keep the planner from merging the steps: PostgreSQL inlines
+   * a column's expression into every step that reads it, which grows the query exponentially with
+   * the depth of the tree. `OFFSET 0` is its optimisation fence (the step still streams).
+   */
+  readonly fence: string;
   /** ORDER BY term for a text key column. */
   orderBy(name: string): string;
   /** Longest identifier the engine keeps, in UTF-8 bytes (PostgreSQL truncates at 63). */
@@ -139,6 +145,7 @@ const duckdb: Dialect = {
   key: (x) => call("key", ([a]) => `COALESCE(TRIM(CAST(${a} AS VARCHAR), ${WHITESPACE_SQL}), '')`, x),
   least: (xs) => (xs.length === 1 ? xs[0]! : call("least", (a) => `LEAST(${a.join(", ")})`, ...xs)),
   median: (v) => `MEDIAN(${v})`,
+  fence: "",
   orderBy: (name) => name,
   caseInsensitiveNames: true,
   outputName: (code, suffix) => (suffix === undefined ? code : `${code}:${suffix}`),
@@ -186,6 +193,7 @@ const postgres: Dialect = {
   key: (x) => call("key", ([a]) => `COALESCE(BTRIM(CAST(${a} AS VARCHAR), ${WHITESPACE_SQL}), '')`, x),
   least: (xs) => (xs.length === 1 ? xs[0]! : call("least", (a) => `LEAST(${a.join(", ")})`, ...xs)),
   median: (v) => `PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ${v})`,
+  fence: " OFFSET 0",
   orderBy: (name) => `${name} COLLATE "C"`,
   maxIdentifierBytes: 63,
   caseInsensitiveNames: false,
@@ -271,6 +279,7 @@ const ansi: Dialect = {
       NULL,
     );
   },
+  fence: "",
   orderBy: (name) => name,
   caseInsensitiveNames: true,
   outputName: (code, suffix) => `${code.replaceAll(".", "_")}${suffix === undefined ? "" : `__${suffix}`}`,

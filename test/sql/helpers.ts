@@ -87,6 +87,18 @@ function asNumber(v: unknown): number | null {
   return typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : Number(v);
 }
 
+/** Whether a query's cell equals the engine's value: both null, or numbers within 1e-12. */
+function sameValue(got: unknown, want: number | null | undefined): boolean {
+  const v = asNumber(got);
+  if (want === null || want === undefined) return v === null;
+  return v !== null && Math.abs(v - want) <= 1e-12;
+}
+
+/** Fails with the first mismatches (collected in plain loops: one `expect` per check, not per cell). */
+function expectNone(mismatches: readonly string[]): void {
+  expect(mismatches.slice(0, 10), `${mismatches.length} mismatches`).toEqual([]);
+}
+
 /**
  * Every node of every body: the query's value and status equal the engine's (values within 1e-12).
  * @returns the number of node values compared
@@ -96,23 +108,23 @@ export function expectSameScores(rubric: CompiledRubric, options: CompileSqlOpti
   const idName = cols.leading[0]!;
   expect(rows.length).toBe(scores.length);
   const byId = new Map(rows.map((r) => [String(r[idName]), r]));
+  const bad: string[] = [];
   let compared = 0;
   for (const score of scores) {
     const row = byId.get(score.id!);
-    expect(row, `row of body ${score.id}`).toBeDefined();
+    if (!row) {
+      bad.push(`no row for body ${score.id}`);
+      continue;
+    }
     score.nodes.forEach((node, i) => {
       const c = cols.nodes[i]!.columns;
-      const where = `body ${score.id}, node ${node.code}`;
-      expect(row![c.status!], where).toBe(node.status);
-      const v = asNumber(row![c.value!]);
-      if (node.value === null) expect(v, where).toBeNull();
-      else {
-        expect(v, where).not.toBeNull();
-        expect(Math.abs(v! - node.value), `${where}: ${v} vs ${node.value}`).toBeLessThanOrEqual(1e-12);
+      if (row[c.status!] !== node.status || !sameValue(row[c.value!], node.value)) {
+        bad.push(`body ${score.id}, node ${node.code}: SQL ${String(row[c.status!])} ${String(row[c.value!])}, engine ${node.status} ${node.value}`);
       }
       compared++;
     });
   }
+  expectNone(bad);
   return compared;
 }
 
@@ -126,26 +138,24 @@ export function expectSameAggregate(rubric: CompiledRubric, options: CompileSqlO
   const by = options.by ?? [];
   expect(rows.length).toBe(table.groups.length);
   const byKey = new Map(rows.map((r) => [JSON.stringify(by.map((_, k) => String(r[cols.leading[k]!]))), r]));
+  const bad: string[] = [];
   for (const g of table.groups) {
     const row = byKey.get(keyOf(g.key));
-    expect(row, `group ${g.key.join("/")}`).toBeDefined();
-    expect(Number(row!.bodies)).toBe(g.bodies);
+    if (!row) {
+      bad.push(`no row for group ${keyOf(g.key)}`);
+      continue;
+    }
+    if (Number(row.bodies) !== g.bodies) bad.push(`group ${g.key.join("/")}: ${String(row.bodies)} bodies, engine ${g.bodies}`);
     g.nodes.forEach((n, i) => {
       const c = cols.nodes[i]!.columns;
       const where = `group ${g.key.join("/")}, node ${n.code}`;
-      expect(Number(row![c.n!]), where).toBe(n.n);
-      expect(Number(row![c.na!]), where).toBe(n.notApplicable);
-      expect(Number(row![c.missing!]), where).toBe(n.missing);
-      expect(Number(row![c.invalid!]), where).toBe(0);
-      const pairs: [unknown, number | null | undefined][] = [[row![c.mean!], n.mean]];
-      for (const s of options.stats ?? []) pairs.push([row![c[s]!], n[s]]);
-      for (const [got, want] of pairs) {
-        const v = asNumber(got);
-        if (want === null || want === undefined) expect(v, where).toBeNull();
-        else expect(Math.abs(v! - want), `${where}: ${v} vs ${want}`).toBeLessThanOrEqual(1e-12);
-      }
+      const counts: [string, unknown, number][] = [["n", row[c.n!], n.n], ["na", row[c.na!], n.notApplicable], ["missing", row[c.missing!], n.missing], ["invalid", row[c.invalid!], 0]];
+      for (const [name, got, want] of counts) if (Number(got) !== want) bad.push(`${where}: ${name} ${String(got)}, engine ${want}`);
+      const values: [string, unknown, number | null | undefined][] = [["mean", row[c.mean!], n.mean], ...(options.stats ?? []).map((s) => [s, row[c[s]!], n[s]] as [string, unknown, number | null | undefined])];
+      for (const [name, got, want] of values) if (!sameValue(got, want)) bad.push(`${where}: ${name} ${String(got)}, engine ${want}`);
     });
   }
+  expectNone(bad);
 }
 
 /** `aggregate` over engine scores, with the carried fields as grouping keys. */
