@@ -4,7 +4,7 @@
  * by the compiled SQL in DuckDB and by `scoreBody`: every node of every body must agree.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRubric, type CompiledRubric, type LeafInput, type RubricDocument, type RubricNode } from "../../src/index.js";
 import { compileToSql, type CompileSqlOptions } from "../../src/sql/index.js";
 import { bodyInputs, Duck, engineAggregate, engineScores, expectSameAggregate, expectSameScores, type TextTable } from "./helpers.js";
@@ -167,6 +167,23 @@ function drawCell(g: Draw, input: LeafInput | undefined): string {
   }
 }
 
+/** A cell that does not read on `input`'s scale: the CLI rejects its row, the SQL marks it invalid. */
+function drawInvalid(g: Draw, input: LeafInput | undefined): string {
+  const any = ["abc", "1,5", "0x1", "Infinity", "NaN", "1e400", "+-1", "--1", "1 2", ".", "e5", "1e"];
+  switch (input?.type) {
+    case "binary":
+      return pick(g, [...any, "2", "0.5", "-1"]);
+    case "count":
+      return pick(g, [...any, String(input.max + 1), "1.5", "-1"]);
+    case "ordinal":
+      return pick(g, ["zzz", "ALTO", "1e400", "x  y"].filter((v) => !input.levels.some((l) => l.value === v)));
+    case "linear":
+      return pick(g, any);
+    default:
+      return pick(g, [...any, "1.5", "-0.1", "2"]);
+  }
+}
+
 interface RandomData {
   readonly body: TextTable;
   readonly observations: Record<string, TextTable>;
@@ -244,6 +261,53 @@ describe("random rubrics: compileToSql in DuckDB equals scoreBody (fast-check)",
         await dumpOnFailure({ doc: r.doc, given: r.given, data, sql: compileToSql(r.rubric, options), rows, scores }, () => void expectSameScores(r.rubric, options, rows, scores));
       }),
       { seed: Number(process.env.SEED ?? 20170), numRuns: Number(process.env.RUNS ?? 60), endOnFailure: true },
+    );
+  }, TIMEOUT);
+
+  it("invalid cells: the nodes they reach are invalid (NULL), every other node equals the engine's", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.gen(), async (gen) => {
+        const g: Draw = (arb) => gen(() => arb);
+        const r = drawRubric(g);
+        // Whether each cell drawn is invalid, in drawing order: the body's rows first, cell by cell.
+        const invalid: boolean[] = [];
+        const cell = (input: LeafInput | undefined) => {
+          const bad = g(fc.integer({ min: 0, max: 5 })) === 0;
+          invalid.push(bad);
+          return bad ? drawInvalid(g, input) : drawCell(g, input);
+        };
+        const data = drawData(g, r, g(fc.integer({ min: 1, max: 6 })), cell);
+        const { rows } = await runBoth(db, r, data);
+        // The engine reads an unreadable cell as absent (and reports it); the SQL as invalid.
+        const scores = engineScores(r.rubric, bodyInputs(r.rubric, data.body, data.observations));
+        const { rubric } = r;
+        const gated = new Set(rubric.nodes.flatMap((n) => n.gates));
+        await dumpOnFailure({ doc: r.doc, given: r.given, data, rows, scores }, () => {
+          const bad: string[] = [];
+          scores.forEach((score, b) => {
+            const row = rows.find((x) => x.id === score.id)!;
+            score.nodes.forEach((node) => {
+              const status = row[`${node.code}:status`];
+              if (status === "invalid") {
+                if (row[node.code] !== null) bad.push(`${score.id} ${node.code}: invalid with a value`);
+                return;
+              }
+              const v = row[node.code] as number | null;
+              if (status !== node.status || (v === null) !== (node.value === null) || (v !== null && Math.abs(v - node.value!) > 1e-12)) {
+                bad.push(`${score.id} ${node.code}: SQL ${String(status)} ${v}, engine ${node.status} ${node.value}`);
+              }
+            });
+            // A cell that does not read makes its own node invalid, unless a sibling's gate forces it.
+            data.body.header.forEach((name, c) => {
+              if (c === 0 || !invalid[b * (data.body.header.length - 1) + c - 1]) return;
+              const code = rubric.nodes[rubric.index.get(name)!]!.code;
+              if (!gated.has(code) && row[`${code}:status`] !== "invalid") bad.push(`${score.id} ${code}: cell ${JSON.stringify(data.body.rows[b]![c])} is not invalid`);
+            });
+          });
+          expect(bad.slice(0, 10)).toEqual([]);
+        });
+      }),
+      { seed: Number(process.env.SEED ?? 20173), numRuns: Number(process.env.RUNS ?? 25), endOnFailure: true },
     );
   }, TIMEOUT);
 
