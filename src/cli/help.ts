@@ -1,4 +1,5 @@
 import type { CommandName } from "./options.js";
+import { SQL_HELP } from "./commands/sql.js";
 
 const INPUT_OPTIONS = `  --map FIELD=COLUMN      read FIELD from COLUMN (repeatable): FIELD is id, name, state,
                           level, type, or a node code; e.g. --map id=SO --map state=edo
@@ -21,6 +22,7 @@ Commands:
   validate RUBRIC.json    check a rubric file and list every issue
   editions                list the built-in rubrics with version and hash
   explain INPUT.csv       show the scoring tree of one body (--id ID)
+  sql                     print SQL that scores a database table (--dialect duckdb|postgres|ansi)
 
 Options:
   --version               print the version
@@ -126,4 +128,6 @@ ${COMMON}
 
 Example:
   ogmetric explain bso.csv --edition 2017 --encoding latin1 --map id=SO --id ASF`,
+
+  sql: SQL_HELP,
 };

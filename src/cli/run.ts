@@ -6,6 +6,7 @@ import { aggregateCommand } from "./commands/aggregate.js";
 import { editions } from "./commands/editions.js";
 import { explain } from "./commands/explain.js";
 import { score } from "./commands/score.js";
+import { sqlCommand } from "./commands/sql.js";
 import { validate } from "./commands/validate.js";
 import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, at } from "./errors.js";
 import { HELP, TOP_HELP } from "./help.js";
@@ -86,6 +87,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return editions(parseOptions("editions", parsed), io);
       case "explain":
         return await explain(parseOptions("explain", parsed), io);
+      case "sql":
+        return sqlCommand(parseOptions("sql", parsed), io);
     }
   } catch (e) {
     return report(e, io, debug);

@@ -360,7 +360,6 @@ function plan(rubric: CompiledRubric, options: CompileSqlOptions): Plan {
     inputs.set(i, nodeColumn.get(i) ?? name);
   }
   for (const [i, column] of nodeColumn) if (!inputs.has(i) && !isObservationLeaf(i)) inputs.set(i, column);
-
   const sets = new Map<number, { table: SqlName; leaves: { node: number; column: string }[] }>();
   const setIds = rubric.observationSets.map((s) => s.id);
   for (const [setId, table] of Object.entries(options.observations ?? {})) {
@@ -370,6 +369,15 @@ function plan(rubric: CompiledRubric, options: CompileSqlOptions): Plan {
       .filter((n) => n.input?.observations?.set === setId)
       .map((n) => ({ node: n.index, column: nodeColumn.get(n.index) ?? n.code }));
     sets.set(s, { table, leaves });
+  }
+  if (d.name === "ansi") {
+    // Node codes have dots, which no bare identifier may: say which mapping is needed.
+    const columns = [...inputs, ...[...sets.values()].flatMap((s) => s.leaves.map((l) => [l.node, l.column] as const))];
+    for (const [i, column] of columns) {
+      const code = rubric.nodes[i]!.code;
+      const plain = code.replaceAll(".", "_");
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column)) fail(`the ansi dialect cannot name column ${JSON.stringify(column)} (node "${code}") without delimiters: map it to a plain name (columns: { "${code}": "${plain}" }, or --map ${code}=${plain})`);
+    }
   }
   for (const stat of options.stats ?? []) if (!SQL_STATS.includes(stat)) fail(`unknown statistic ${JSON.stringify(stat)}; expected ${SQL_STATS.join(", ")}`);
   if (options.stats !== undefined && options.stats.length > 0 && options.by === undefined) fail("stats go with by (the per-body query has no statistics)");
