@@ -169,7 +169,7 @@ function qualified(d: Dialect, name: SqlName, what: string): string {
 }
 
 /** The leaf input's scale: whether a double is valid, and the score it gives. */
-function scale(info: NodeInfo | undefined, x: Expr): { valid: Expr; value: Expr } {
+function scale(d: Dialect, info: NodeInfo | undefined, x: Expr): { valid: Expr; value: Expr } {
   const input = info?.input;
   switch (input?.type) {
     case "binary":
@@ -187,8 +187,8 @@ function scale(info: NodeInfo | undefined, x: Expr): { valid: Expr; value: Expr 
       // decided by comparison first, so that no engine overflows on a huge finite x.
       const value =
         input.direction === "descending"
-          ? caseWhen([[cmp(">=", x, num(high)), num(0)], [cmp("<=", x, num(low)), num(1)]], arith("/", arith("-", num(high), x), num(span)))
-          : caseWhen([[cmp("<=", x, num(low)), num(0)], [cmp(">=", x, num(high)), num(1)]], arith("/", arith("-", x, num(low)), num(span)));
+          ? caseWhen([[cmp(">=", x, num(high)), num(0)], [cmp("<=", x, num(low)), num(1)]], arith("/", d.tiny(arith("-", num(high), x)), num(span)))
+          : caseWhen([[cmp("<=", x, num(low)), num(0)], [cmp(">=", x, num(high)), num(1)]], arith("/", d.tiny(arith("-", x, num(low))), num(span)));
       return { valid, value };
     }
     default:
@@ -212,7 +212,7 @@ function readCell(steps: Steps, d: Dialect, cells: "text" | "number", raw: Expr,
   }
   if (cells === "number") {
     const x = steps.def(`x${name}`, d.double_(raw));
-    const { valid, value } = scale(info, x);
+    const { valid, value } = scale(d, info, x);
     return {
       k: steps.def(`k${name}`, caseWhen([[isNull(x), int(ABSENT)], [valid, int(PRESENT)]], int(INVALID))),
       g: steps.def(`g${name}`, caseWhen([[valid, value]], NULL)),
@@ -221,7 +221,7 @@ function readCell(steps: Steps, d: Dialect, cells: "text" | "number", raw: Expr,
   const t = steps.def(`t${name}`, d.trimCell(steps.def(`u${name}`, d.text(raw))));
   const isNumber = steps.def(`q${name}`, d.isNumber(t));
   const x = steps.def(`x${name}`, d.parseNumber(t));
-  const { valid, value } = scale(info, x);
+  const { valid, value } = scale(d, info, x);
   const empty = or(isNull(t), eq(t, str("")));
   return {
     k: steps.def(`k${name}`, caseWhen([[empty, int(ABSENT)], [isNumber, caseWhen([[valid, int(PRESENT)]], int(INVALID))], [isNaToken(t), int(NOT_APPLICABLE)]], int(INVALID))),
@@ -278,7 +278,7 @@ function combine(d: Dialect, info: NodeInfo, kids: readonly { readonly st: State
     value = caseWhen([[naAsZero, num(0)]], d.least(kids.map(({ st }) => st.v)));
   } else {
     const acc = sum(
-      kids.map(({ st, w }) => caseWhen([[isS(st), arith("*", num(w), st.v)]], num(0))),
+      kids.map(({ st, w }) => caseWhen([[isS(st), arith("*", num(w), d.tiny(st.v))]], num(0))),
       num(0),
     );
     value = divide(acc, wsum);
@@ -378,6 +378,11 @@ function plan(rubric: CompiledRubric, options: CompileSqlOptions): Plan {
       const plain = code.replaceAll(".", "_");
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column)) fail(`the ansi dialect cannot name column ${JSON.stringify(column)} (node "${code}") without delimiters: map it to a plain name (columns: { "${code}": "${plain}" }, or --map ${code}=${plain})`);
     }
+  }
+  if (d.name === "postgres") {
+    // PostgreSQL raises an error when a product underflows to 0: with scores read as 0 below
+    // 1e-300 (Dialect.tiny), weights of at least 1e-20 keep every product above the smallest double.
+    for (const n of rubric.nodes) for (const c of n.children) if (c.weight < 1e-20) fail(`weight ${c.weight} of "${c.code}" under "${n.code}" is too small for PostgreSQL (below 1e-20 a product can underflow, an error there)`);
   }
   for (const stat of options.stats ?? []) if (!SQL_STATS.includes(stat)) fail(`unknown statistic ${JSON.stringify(stat)}; expected ${SQL_STATS.join(", ")}`);
   if (options.stats !== undefined && options.stats.length > 0 && options.by === undefined) fail("stats go with by (the per-body query has no statistics)");
@@ -501,7 +506,7 @@ function bodyRelation(p: Plan, options: CompileSqlOptions, keys: readonly string
       const invalid = cmp(">", c("oi"), int(0));
       st = {
         s: caseWhen([[none, noObs.s], [invalid, int(INVALID)], [missing, int(MISSING)], [eq(scored, int(0)), int(NOT_APPLICABLE)]], int(SCORED)),
-        v: caseWhen([[none, noObs.v], [invalid, NULL], [missing, NULL], [eq(scored, int(0)), NULL]], divide(has ? col(`os${i}`) : num(0), scored)),
+        v: caseWhen([[none, noObs.v], [invalid, NULL], [missing, NULL], [eq(scored, int(0)), NULL]], divide(has ? d.tiny(col(`os${i}`)) : num(0), scored)),
       };
     } else st = { s: int(MISSING), v: NULL };
 

@@ -7,7 +7,7 @@
  * is refused with a RangeError, never passed through.
  */
 import { NOT_APPLICABLE_TOKENS } from "../index.js";
-import { and, call, caseWhen, cmp, int, isNull, NULL, or, str, type Expr } from "./expr.js";
+import { and, call, caseWhen, cmp, int, isNull, NULL, num, or, str, type Expr } from "./expr.js";
 
 /** The SQL dialects `compileToSql` writes. */
 export type SqlDialect = "duckdb" | "postgres" | "ansi";
@@ -48,6 +48,12 @@ export interface Dialect {
    * the depth of the tree. `OFFSET 0` is its optimisation fence (the step still streams).
    */
   readonly fence: string;
+  /**
+   * A double about to be multiplied or divided, read as 0 below 1e-300 where the engine would
+   * raise an error on underflow (PostgreSQL); unchanged elsewhere. The difference from the
+   * TypeScript engine is below 1e-300.
+   */
+  tiny(x: Expr): Expr;
   /** ORDER BY term for a text key column. */
   orderBy(name: string): string;
   /** Longest identifier the engine keeps, in UTF-8 bytes (PostgreSQL truncates at 63). */
@@ -146,6 +152,7 @@ const duckdb: Dialect = {
   least: (xs) => (xs.length === 1 ? xs[0]! : call("least", (a) => `LEAST(${a.join(", ")})`, ...xs)),
   median: (v) => `MEDIAN(${v})`,
   fence: "",
+  tiny: (x) => x,
   orderBy: (name) => name,
   caseInsensitiveNames: true,
   outputName: (code, suffix) => (suffix === undefined ? code : `${code}:${suffix}`),
@@ -194,6 +201,7 @@ const postgres: Dialect = {
   least: (xs) => (xs.length === 1 ? xs[0]! : call("least", (a) => `LEAST(${a.join(", ")})`, ...xs)),
   median: (v) => `PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ${v})`,
   fence: " OFFSET 0",
+  tiny: (x) => caseWhen([[cmp("<", call("abs", ([a]) => `ABS(${a})`, x), num(1e-300)), num(0)]], x),
   orderBy: (name) => `${name} COLLATE "C"`,
   maxIdentifierBytes: 63,
   caseInsensitiveNames: false,
@@ -280,6 +288,7 @@ const ansi: Dialect = {
     );
   },
   fence: "",
+  tiny: (x) => x,
   orderBy: (name) => name,
   caseInsensitiveNames: true,
   outputName: (code, suffix) => `${code.replaceAll(".", "_")}${suffix === undefined ? "" : `__${suffix}`}`,

@@ -9,10 +9,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadEdition } from "../../src/index.js";
+import { loadEdition, parseRubric, scoreBody } from "../../src/index.js";
 import { compileToSql, type CompileSqlOptions } from "../../src/sql/index.js";
 import { BSO, bodyInputs, engineAggregate, engineScores, expectSameAggregate, expectSameScores, FIXTURES, readCsv } from "./helpers.js";
 import { startPostgres, type Postgres } from "./postgres.js";
+import { leaf, node, rubricDoc } from "../helpers.js";
 
 const started = await startPostgres();
 if (started.error !== undefined) {
@@ -66,6 +67,41 @@ describe.skipIf(started.error !== undefined)(`compileToSql on PostgreSQL ${start
       });
     });
   }
+
+  it("numbers at the edges of doubles read as JavaScript reads them (through NUMERIC, never an error)", () => {
+    const rubric = parseRubric(rubricDoc([node("r", [["s", 0.5], ["l", 0.5]]), leaf("s", { type: "score" }), leaf("l", { type: "linear", low: 0, high: 10 })]));
+    // [score cell, linear cell]: both go to the engine too, which must agree on every row.
+    const cells: [string, string][] = [
+      ["1e-400", "1e308"],
+      ["5e-324", "1.7976931348623158e308"],
+      ["2.4703282292062328e-324", "-1.7976931348623157e308"],
+      ["1e-999", "1.8e308"],
+      ["1.00000000000000000000001", "-1e400"],
+      [" 0.5\t", "0x10"],
+      ["1e999", "1_0"],
+    ];
+    pg.table("edges", { header: ["id", "s", "l"], rows: cells.map(([a, b], i) => [`e${i}`, a, b]) });
+    const options: CompileSqlOptions = { dialect: "postgres", table: "edges" };
+    const rows = pg.query(compileToSql(rubric, options));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    cells.forEach(([a, b], i) => {
+      const engine = scoreBody(rubric, { values: { s: a, l: b } });
+      const row = byId.get(`e${i}`)!;
+      for (const code of ["s", "l"]) {
+        const n = engine.nodes.find((x) => x.code === code)!;
+        const sql = { status: row[`${code}:status`], value: row[code] === null ? null : Number(row[code]) };
+        // The engine reads an unreadable cell as absent (missing) and reports it; SQL says invalid.
+        const want = engine.issues.some((x) => x.path === code) ? { status: "invalid", value: null } : { status: n.status, value: n.value };
+        expect(sql.status, `${code} = ${JSON.stringify(code === "s" ? a : b)}`).toBe(want.status);
+        if (want.value === null) expect(sql.value).toBeNull();
+        else expect(Math.abs(sql.value! - want.value)).toBeLessThanOrEqual(1e-12);
+      }
+    });
+    // The one documented difference: an exponent of 4 digits or more does not read in PostgreSQL.
+    pg.table("edges2", { header: ["id", "s", "l"], rows: [["x", "1e-1000", "5"]] });
+    expect(pg.query(compileToSql(rubric, { ...options, table: "edges2" }))[0]).toMatchObject({ "s:status": "invalid", "l:status": "scored" });
+    expect(scoreBody(rubric, { values: { s: "1e-1000", l: "5" } }).nodes[1]).toMatchObject({ status: "scored", value: 0 });
+  });
 
   const haveBso = existsSync(BSO);
   if (!haveBso && process.env.CI) throw new Error(`${BSO} is absent: the published 2017 file is required under CI`);
