@@ -1,5 +1,4 @@
 import type { CommandName } from "./options.js";
-import { SQL_HELP } from "./commands/sql.js";
 
 const INPUT_OPTIONS = `  --map FIELD=COLUMN      read FIELD from COLUMN (repeatable): FIELD is id, name, state,
                           level, type, or a node code; e.g. --map id=SO --map state=edo
@@ -128,6 +127,4 @@ ${COMMON}
 
 Example:
   ogmetric explain bso.csv --edition 2017 --encoding latin1 --map id=SO --id ASF`,
-
-  sql: SQL_HELP,
 };

@@ -3,7 +3,6 @@ import { EDITIONS, STAT_NAMES, type StatName } from "../index.js";
 import { ENCODING_NAMES, type CsvEncoding } from "../io/decodeChunks.js";
 import type { FlagSpec, ParsedArgs } from "./argv.js";
 import { UsageError } from "./errors.js";
-import { SQL_SCHEMA, SQL_SPEC } from "./commands/sql.js";
 
 /** Identity fields: `id` is required and unique; the others are carried and can group. */
 export const IDENTITY_FIELDS = ["id", "name", "state", "level", "type"] as const;
@@ -34,7 +33,6 @@ export const SPECS = {
   validate: { ...common, format: "value" },
   editions: { ...common, format: "value" },
   explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value" },
-  sql: SQL_SPEC,
 } as const satisfies Record<string, FlagSpec>;
 
 export type CommandName = keyof typeof SPECS;
@@ -161,7 +159,6 @@ const SCHEMAS = {
     .strict()
     .superRefine(exactlyOneRubric)
     .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
-  sql: SQL_SCHEMA,
 };
 
 export type ScoreOptions = z.output<typeof SCHEMAS.score>;
@@ -177,7 +174,6 @@ const POSITIONAL_NAMES: Record<CommandName, string> = {
   validate: "RUBRIC.json",
   editions: "arguments",
   explain: "INPUT.csv",
-  sql: "arguments",
 };
 
 /**

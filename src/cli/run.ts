@@ -6,7 +6,7 @@ import { aggregateCommand } from "./commands/aggregate.js";
 import { editions } from "./commands/editions.js";
 import { explain } from "./commands/explain.js";
 import { score } from "./commands/score.js";
-import { sqlCommand } from "./commands/sql.js";
+import { sqlMain } from "./commands/sql.js";
 import { validate } from "./commands/validate.js";
 import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, at } from "./errors.js";
 import { HELP, TOP_HELP } from "./help.js";
@@ -63,6 +63,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(`${VERSION}\n`);
       return EXIT_OK;
     }
+    // ogmetric sql (issue 13) parses its own options until the CLI rewrite lists it in SPECS.
+    if (first === "sql" || (["help", "--help", "-h"].includes(first) && rest[0] === "sql")) return sqlMain(first === "sql" ? rest : ["--help"], io);
     if (first === "--help" || first === "-h" || first === "help") {
       const topic = rest[0];
       io.stdout.write(`${topic !== undefined && isCommand(topic) ? HELP[topic] : TOP_HELP}\n`);
@@ -87,8 +89,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return editions(parseOptions("editions", parsed), io);
       case "explain":
         return await explain(parseOptions("explain", parsed), io);
-      case "sql":
-        return sqlCommand(parseOptions("sql", parsed), io);
     }
   } catch (e) {
     return report(e, io, debug);

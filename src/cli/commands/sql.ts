@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { EDITIONS } from "../../index.js";
 import { compileToSql, SQL_DIALECTS, SQL_STATS, type CompileSqlOptions, type SqlStat } from "../../sql/index.js";
+import { tokenize } from "../argv.js";
 import { EXIT_OK, UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { loadRubric } from "../loadRubric.js";
 
 const COMMAND = "ogmetric sql";
 
-/** The options of `ogmetric sql` (registered in options.ts beside the other commands). */
+/** The options of `ogmetric sql`. */
 export const SQL_SPEC = {
   debug: "flag",
   help: "flag",
@@ -159,6 +160,32 @@ Examples:
   ogmetric sql --edition 2017 --dialect duckdb --table '"bso.parquet"' --map id=SO \\
     --map state=edo --nodes GA,T,P,TG,TC,PG,PC --by state --stats median
 Reference: docs/sql.md`;
+
+/** Names the options of a zod issue the way options.ts does for the other commands. */
+function usage(parsed: ReturnType<typeof tokenize>, issue: z.core.$ZodIssue): UsageError {
+  const key = String(issue.path[0] ?? "");
+  const name = key === "positionals" ? "arguments" : key ? `--${key}` : "";
+  const index = typeof issue.path[1] === "number" ? issue.path[1] : 0;
+  const found = key && key !== "positionals" ? parsed.given.get(key)?.[index] : undefined;
+  const cross = issue.code === "custom" && (issue as { params?: { crossField?: boolean } }).params?.crossField === true;
+  return new UsageError(COMMAND, `${name ? `${name}: ` : ""}${issue.message}${found !== undefined && !cross ? `, found ${JSON.stringify(found)}` : ""}`);
+}
+
+/**
+ * Runs `ogmetric sql ARGS...` (the arguments after the command name): `--help`, or the query.
+ * @returns 0
+ * @throws UsageError for unknown options and bad values, as the other commands do
+ */
+export function sqlMain(args: readonly string[], io: CliIo): number {
+  const parsed = tokenize(COMMAND, args, SQL_SPEC);
+  if (parsed.options.help === true) {
+    io.stdout.write(`${SQL_HELP}\n`);
+    return EXIT_OK;
+  }
+  const result = SQL_SCHEMA.safeParse({ ...parsed.options, positionals: [...parsed.positionals] });
+  if (!result.success) throw usage(parsed, result.error.issues[0]!);
+  return sqlCommand(result.data, io);
+}
 
 /**
  * `ogmetric sql`: prints the compiled query.
