@@ -218,15 +218,22 @@ function readCell(steps: Steps, d: Dialect, cells: "text" | "number", raw: Expr,
       g: steps.def(`g${name}`, caseWhen([[valid, value]], NULL)),
     };
   }
-  const t = steps.def(`t${name}`, d.trimCell(steps.def(`u${name}`, d.text(raw))));
+  const numeric = d.numericType?.(raw);
+  const t = steps.def(`t${name}`, d.trimCell(steps.def(`u${name}`, numeric ? caseWhen([[numeric, NULL]], d.text(raw)) : d.text(raw))));
   const isNumber = steps.def(`q${name}`, d.isNumber(t));
   const x = steps.def(`x${name}`, d.parseNumber(t));
   const { valid, value } = scale(d, info, x);
   const empty = or(isNull(t), eq(t, str("")));
-  return {
-    k: steps.def(`k${name}`, caseWhen([[empty, int(ABSENT)], [isNumber, caseWhen([[valid, int(PRESENT)]], int(INVALID))], [isNaToken(t), int(NOT_APPLICABLE)]], int(INVALID))),
-    g: steps.def(`g${name}`, caseWhen([[empty, NULL], [and(isNumber, valid), value]], NULL)),
-  };
+  let k = caseWhen([[empty, int(ABSENT)], [isNumber, caseWhen([[valid, int(PRESENT)]], int(INVALID))], [isNaToken(t), int(NOT_APPLICABLE)]], int(INVALID));
+  let g = caseWhen([[empty, NULL], [and(isNumber, valid), value]], NULL);
+  if (numeric && d.tryDouble) {
+    // A numeric column (decided at planning time): read as a number, no text round trip.
+    const y = steps.def(`y${name}`, caseWhen([[numeric, d.tryDouble(raw)]], NULL));
+    const n = scale(d, info, y);
+    k = caseWhen([[numeric, caseWhen([[isNull(y), int(ABSENT)], [n.valid, int(PRESENT)]], int(INVALID))]], k);
+    g = caseWhen([[numeric, caseWhen([[n.valid, n.value]], NULL)]], g);
+  }
+  return { k: steps.def(`k${name}`, k), g: steps.def(`g${name}`, g) };
 }
 
 function policyState(policy: "missing" | "zero" | "not_applicable"): State {

@@ -34,6 +34,15 @@ export interface Dialect {
   isNumber(t: Expr): Expr;
   /** The double a plain decimal text reads as; NULL when it is not finite (1e400). */
   parseNumber(t: Expr): Expr;
+  /**
+   * True when a column's type makes the text reading pointless, decided when the query is planned:
+   * DuckDB folds `typeof(x) IN (...)` to a constant and drops the branch not taken, so a DOUBLE or
+   * integer column is read as a number, and any other column as text, by the same query.
+   * Undefined where no engine folds such a test.
+   */
+  numericType?(x: Expr): Expr;
+  /** A value as a double, NULL where it does not convert (only on the branch `numericType` takes). */
+  tryDouble?(x: Expr): Expr;
   /** A numeric column as a double (for `cells: "number"`). */
   double_(x: Expr): Expr;
   /** A grouping key as text, trimmed, empty when NULL. */
@@ -147,6 +156,10 @@ const duckdb: Dialect = {
   trimCell: (t) => jsTrim(t, (x, chars) => `TRIM(${x}, ${chars})`),
   isNumber: (t) => call("is_number", ([a]) => `regexp_full_match(${a}, ${duckdb.quote(NUMBER, "string")})`, t),
   parseNumber: (t) => call("try_double", ([a]) => `TRY_CAST(${a} AS DOUBLE)`, t),
+  // Integers and doubles convert exactly as their text would read; FLOAT and DECIMAL are left to
+  // the text reading, which reads what they print.
+  numericType: (x) => call("numeric_type", ([a]) => `(typeof(${a}) IN ('DOUBLE', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'UINTEGER', 'USMALLINT', 'UTINYINT'))`, x),
+  tryDouble: (x) => call("try_double", ([a]) => `TRY_CAST(${a} AS DOUBLE)`, x),
   double_: (x) => call("double", ([a]) => `CAST(${a} AS DOUBLE)`, x),
   key: (x) => call("key", ([a]) => `COALESCE(TRIM(CAST(${a} AS VARCHAR), ${WHITESPACE_SQL}), '')`, x),
   least: (xs) => (xs.length === 1 ? xs[0]! : call("least", (a) => `LEAST(${a.join(", ")})`, ...xs)),
