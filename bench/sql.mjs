@@ -6,6 +6,8 @@
  *   sql          the generated query in DuckDB, cells read as text (the default: CAST to VARCHAR,
  *                trimmed, NA tokens, decimal check), over the same typed columns as the hand query
  *   sql-number   the generated query with --cells number (numeric columns read as numbers)
+ *   sql-varchar  the generated query over the file read with every column VARCHAR (a table of
+ *                text, as a CSV loaded without types): the text reading runs on every cell
  *   hand         bench/duckdb-job.mjs by-state: the hand-written DuckDB query (METHODOLOGY §2–3)
  *   cli          node bin/ogmetric.js score FILE --edition 2017 --by state (the built CLI)
  *
@@ -22,7 +24,7 @@
  * agree across the jobs to 1e-9 (the CLI names states canonically; the one alias in the file,
  * Estado de México, is mapped), or the script exits 1.
  *
- * Child mode (used by the jobs above): node bench/sql.mjs --child SQL_FILE INPUT.csv OUT.json
+ * Child mode (used by the jobs above): node bench/sql.mjs --child SQL_FILE INPUT.csv OUT.json [--varchar]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,14 +37,14 @@ import { NODES } from "./duckdb-job.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(root, "bin", "ogmetric.js");
 const LEAVES = NODES.filter((n) => n.includes("."));
-const ALL_JOBS = ["sql", "sql-number", "hand", "cli"];
+const ALL_JOBS = ["sql", "sql-number", "sql-varchar", "hand", "cli"];
 
 const literal = (s) => `'${s.replaceAll("'", "''")}'`;
 
 /** The child: a fresh in-memory DuckDB, the file as view "survey", the query, the means as JSON. */
-async function child(sqlFile, input, out) {
+async function child(sqlFile, input, out, varchar) {
   const { DuckDBInstance } = await import("@duckdb/node-api");
-  const columns = [...["id", "name", "state", "level", "type"].map((c) => `${literal(c)}: 'VARCHAR'`), ...LEAVES.map((c) => `${literal(c)}: 'DOUBLE'`)].join(", ");
+  const columns = [...["id", "name", "state", "level", "type"].map((c) => `${literal(c)}: 'VARCHAR'`), ...LEAVES.map((c) => `${literal(c)}: '${varchar ? "VARCHAR" : "DOUBLE"}'`)].join(", ");
   const start = performance.now();
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
@@ -138,6 +140,7 @@ async function main() {
     };
     const jobs = {
       sql: { args: () => [process.execPath, [fileURLToPath(import.meta.url), "--child", sqlFor(), input, join(tmp, "sql.json")]], out: join(tmp, "sql.json") },
+      "sql-varchar": { args: () => [process.execPath, [fileURLToPath(import.meta.url), "--child", sqlFor(), input, join(tmp, "sql-varchar.json"), "--varchar"]], out: join(tmp, "sql-varchar.json") },
       "sql-number": { args: () => [process.execPath, [fileURLToPath(import.meta.url), "--child", sqlFor("number"), input, join(tmp, "sql-number.json")]], out: join(tmp, "sql-number.json") },
       hand: { args: () => [process.execPath, [join(root, "bench", "duckdb-job.mjs"), "by-state", input, join(tmp, "hand.json")]], out: join(tmp, "hand.json") },
       cli: { args: () => [process.execPath, [CLI, "score", input, "--edition", "2017", "--by", "state", "--out", join(tmp, "cli.csv")]], out: join(tmp, "cli.csv") },
@@ -175,6 +178,7 @@ async function main() {
       ["sql", "hand"],
       ["sql-number", "hand"],
       ["sql", "sql-number"],
+      ["sql-varchar", "hand"],
       ["cli", "sql"],
       ["cli", "hand"],
     ].filter(([a, b]) => o.jobs.includes(a) && o.jobs.includes(b));
@@ -193,5 +197,5 @@ async function main() {
   }
 }
 
-if (process.argv[2] === "--child") await child(process.argv[3], process.argv[4], process.argv[5]);
+if (process.argv[2] === "--child") await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6] === "--varchar");
 else await main();

@@ -21,10 +21,12 @@ import {
   deps,
   eq,
   FALSE,
+  greatest,
   int,
   isNull,
   NULL,
   num,
+  TRUE,
   or,
   render,
   str,
@@ -92,17 +94,21 @@ export interface SqlColumns {
   }[];
 }
 
-/** Status codes inside the query; the output writes their names. */
-const SCORED = 1;
-const NOT_APPLICABLE = 2;
+/**
+ * Status codes inside the query (the output writes their names), in the order of precedence that
+ * makes a parent's status the GREATEST of its children's: invalid over missing over scored over
+ * not applicable, exactly the engine's "missing if any child is missing, else not applicable if
+ * none is scored".
+ */
+const NOT_APPLICABLE = 1;
+const SCORED = 2;
 const MISSING = 3;
 const INVALID = 4;
-/** A cell's kind after reading: absent, present, not applicable, invalid. */
+/** A cell read as nothing; otherwise a cell's kind is the status it gives its node. */
 const ABSENT = 0;
-const PRESENT = 1;
 
 /** The status names the per-body query writes, by status code. */
-export const SQL_STATUS_NAMES = ["", "scored", "not_applicable", "missing", "invalid"] as const;
+export const SQL_STATUS_NAMES = ["", "not_applicable", "scored", "missing", "invalid"] as const;
 
 const MAX_DOUBLE = Number.MAX_VALUE;
 
@@ -197,26 +203,27 @@ function scale(d: Dialect, info: NodeInfo | undefined, x: Expr): { valid: Expr; 
 }
 
 /**
- * Reads one cell into its kind (absent 0, present 1, not applicable 2, invalid 4) and its score,
- * as `readValue` does. `info` is the leaf whose scale applies, or undefined for a score in [0, 1]
- * (a node given directly, or a per-observation leaf given for the whole body).
+ * Reads one cell as `readValue` does, into the status it gives its node (not applicable, scored or
+ * invalid) and its score, or `absent` for an empty cell. `info` is the leaf whose scale applies, or
+ * undefined for a score in [0, 1] (a node given directly, or a per-observation leaf given for the
+ * whole body).
  */
-function readCell(steps: Steps, d: Dialect, cells: "text" | "number", raw: Expr, info: NodeInfo | undefined, name: string): { k: Expr; g: Expr } {
+function readCell(steps: Steps, d: Dialect, cells: "text" | "number", raw: Expr, info: NodeInfo | undefined, name: string, absent: State = { s: int(ABSENT), v: NULL }): State {
   const input = info?.input;
+  const done = (s: Expr, v: Expr): State => ({ s: steps.def(`k${name}`, s), v: steps.def(`g${name}`, v) });
   if (input?.type === "ordinal") {
     const t = steps.def(`t${name}`, d.trimCell(d.readsText ? steps.def(`u${name}`, d.text(raw)) : raw));
     const empty = or(isNull(t), eq(t, str("")));
     const levels = input.levels.map((l) => [eq(t, str(l.value)), num(l.score)] as const);
-    const k = caseWhen([[empty, int(ABSENT)], ...levels.map(([c]) => [c, int(PRESENT)] as const), [isNaToken(t), int(NOT_APPLICABLE)]], int(INVALID));
-    return { k: steps.def(`k${name}`, k), g: steps.def(`g${name}`, caseWhen(levels, NULL)) };
+    return done(
+      caseWhen([[empty, absent.s], ...levels.map(([c]) => [c, int(SCORED)] as const), [isNaToken(t), int(NOT_APPLICABLE)]], int(INVALID)),
+      caseWhen([[empty, absent.v], ...levels], NULL),
+    );
   }
   if (cells === "number") {
     const x = steps.def(`x${name}`, d.double_(raw));
     const { valid, value } = scale(d, info, x);
-    return {
-      k: steps.def(`k${name}`, caseWhen([[isNull(x), int(ABSENT)], [valid, int(PRESENT)]], int(INVALID))),
-      g: steps.def(`g${name}`, caseWhen([[valid, value]], NULL)),
-    };
+    return done(caseWhen([[isNull(x), absent.s], [valid, int(SCORED)]], int(INVALID)), caseWhen([[isNull(x), absent.v], [valid, value]], NULL));
   }
   const numeric = d.numericType?.(raw);
   const t = steps.def(`t${name}`, d.trimCell(steps.def(`u${name}`, numeric ? caseWhen([[numeric, NULL]], d.text(raw)) : d.text(raw))));
@@ -224,16 +231,16 @@ function readCell(steps: Steps, d: Dialect, cells: "text" | "number", raw: Expr,
   const x = steps.def(`x${name}`, d.parseNumber(t));
   const { valid, value } = scale(d, info, x);
   const empty = or(isNull(t), eq(t, str("")));
-  let k = caseWhen([[empty, int(ABSENT)], [isNumber, caseWhen([[valid, int(PRESENT)]], int(INVALID))], [isNaToken(t), int(NOT_APPLICABLE)]], int(INVALID));
-  let g = caseWhen([[empty, NULL], [and(isNumber, valid), value]], NULL);
+  let s = caseWhen([[empty, absent.s], [isNumber, caseWhen([[valid, int(SCORED)]], int(INVALID))], [isNaToken(t), int(NOT_APPLICABLE)]], int(INVALID));
+  let v = caseWhen([[empty, absent.v], [and(isNumber, valid), value]], NULL);
   if (numeric && d.tryDouble) {
     // A numeric column (decided at planning time): read as a number, no text round trip.
     const y = steps.def(`y${name}`, caseWhen([[numeric, d.tryDouble(raw)]], NULL));
     const n = scale(d, info, y);
-    k = caseWhen([[numeric, caseWhen([[isNull(y), int(ABSENT)], [n.valid, int(PRESENT)]], int(INVALID))]], k);
-    g = caseWhen([[numeric, caseWhen([[n.valid, n.value]], NULL)]], g);
+    s = caseWhen([[numeric, caseWhen([[isNull(y), absent.s], [n.valid, int(SCORED)]], int(INVALID))]], s);
+    v = caseWhen([[numeric, caseWhen([[isNull(y), absent.v], [n.valid, n.value]], NULL)]], v);
   }
-  return { k: steps.def(`k${name}`, k), g: steps.def(`g${name}`, g) };
+  return done(s, v);
 }
 
 function policyState(policy: "missing" | "zero" | "not_applicable"): State {
@@ -251,17 +258,7 @@ function combine(d: Dialect, info: NodeInfo, kids: readonly { readonly st: State
   const naZero = info.notApplicable === "zero";
   const isS = (st: State) => eq(st.s, int(SCORED));
   const isNa = (st: State) => eq(st.s, int(NOT_APPLICABLE));
-  const anyInvalid = or(...kids.map(({ st }) => eq(st.s, int(INVALID))));
-  const anyMissing = or(...kids.map(({ st }) => eq(st.s, int(MISSING))));
-  const anyScored = or(...kids.map(({ st }) => isS(st)));
-  const status = caseWhen(
-    [
-      [anyInvalid, int(INVALID)],
-      [anyMissing, int(MISSING)],
-      [anyScored, int(SCORED)],
-    ],
-    int(NOT_APPLICABLE),
-  );
+  const status = greatest(kids.map(({ st }) => st.s));
   // The weights of the children that count, added in child order as the engine adds them.
   const wsum = sum(
     kids.map(({ st, w }) => caseWhen([[naZero ? or(isS(st), isNa(st)) : isS(st), num(w)]], num(0))),
@@ -284,23 +281,16 @@ function combine(d: Dialect, info: NodeInfo, kids: readonly { readonly st: State
     const naAsZero = naZero ? or(...kids.map(({ st }) => isNa(st))) : FALSE;
     value = caseWhen([[naAsZero, num(0)]], d.least(kids.map(({ st }) => st.v)));
   } else {
+    // A missing or invalid child's value is NULL, and so is the sum; a not applicable one adds 0.
     const acc = sum(
-      kids.map(({ st, w }) => caseWhen([[isS(st), arith("*", num(w), d.tiny(st.v))]], num(0))),
+      kids.map(({ st, w }) => caseWhen([[isNa(st), num(0)]], arith("*", num(w), d.tiny(st.v)))),
       num(0),
     );
     value = divide(acc, wsum);
+    // Re-weighting, no scored child leaves the weights at 0 and the value NULL: nothing to mask.
+    if (!naZero) return { s: status, v: value };
   }
-  return {
-    s: status,
-    v: caseWhen(
-      [
-        [anyInvalid, NULL],
-        [anyMissing, NULL],
-        [anyScored, value],
-      ],
-      NULL,
-    ),
-  };
+  return { s: status, v: caseWhen([[eq(status, int(SCORED)), value]], NULL) };
 }
 
 /** Checks that output names are unique (ignoring case where the engine does). */
@@ -421,16 +411,17 @@ function bodyRelation(p: Plan, options: CompileSqlOptions, keys: readonly string
     ctes.push(`${q(src)} AS (\n  SELECT ${select.join(", ")}\n  FROM ${qualified(d, set.table, `observations.${rubric.observationSets[s]!.id}`)}\n)`);
     const steps = new Steps(["c_id", ...set.leaves.map((l) => `r${l.node}`)]);
     const read = set.leaves.map((l) => ({ node: l.node, ...readCell(steps, d, p.cells, col(`r${l.node}`), rubric.nodes[l.node], `o${l.node}`) }));
+    // Per observation: s is 0 (empty), not applicable, scored or invalid; v the score when scored.
     const { ctes: layers, last } = steps.ctes(d, src, `o${s}_`);
     ctes.push(...layers);
     const aggs = [`COUNT(*) AS ${q(`n${s}`)}`];
     for (const r of read) {
       const sumOf = (e: Expr) => `SUM(${render(e, d)})`;
       aggs.push(
-        `COALESCE(SUM(${render(r.g, d)}), ${d.double(0)}) AS ${q(`os${r.node}`)}`,
-        `COUNT(${render(r.g, d)}) AS ${q(`on${r.node}`)}`,
-        `${sumOf(caseWhen([[eq(r.k, int(ABSENT)), int(1)]], int(0)))} AS ${q(`om${r.node}`)}`,
-        `${sumOf(caseWhen([[eq(r.k, int(INVALID)), int(1)]], int(0)))} AS ${q(`oi${r.node}`)}`,
+        `COALESCE(SUM(${render(r.v, d)}), ${d.double(0)}) AS ${q(`os${r.node}`)}`,
+        `COUNT(${render(r.v, d)}) AS ${q(`on${r.node}`)}`,
+        `${sumOf(caseWhen([[eq(r.s, int(ABSENT)), int(1)]], int(0)))} AS ${q(`om${r.node}`)}`,
+        `${sumOf(caseWhen([[eq(r.s, int(INVALID)), int(1)]], int(0)))} AS ${q(`oi${r.node}`)}`,
       );
     }
     const agg = `o${s}`;
@@ -467,12 +458,13 @@ function bodyRelation(p: Plan, options: CompileSqlOptions, keys: readonly string
   }
 
   const steps = new Steps(base);
-  const given = new Map<number, { k: Expr; g: Expr }>();
+  const isPlainLeaf = (info: NodeInfo) => info.input !== undefined && info.input.observations === undefined;
+  // A plain leaf's cell gives its state directly (an empty cell: the missing-value policy); a node
+  // with a subtree or observations reads its cell as a kind (0 when empty) that overrides them.
+  const given = new Map<number, State>();
   for (const [i] of inputs) {
     const info = rubric.nodes[i]!;
-    // A per-observation leaf or an internal node given for the body is a score in [0, 1].
-    const leafScale = info.input !== undefined && info.input.observations === undefined ? info : undefined;
-    given.set(i, readCell(steps, d, p.cells, col(`r${i}`), leafScale, String(i)));
+    given.set(i, isPlainLeaf(info) ? readCell(steps, d, p.cells, col(`r${i}`), info, String(i), policyState(info.missing)) : readCell(steps, d, p.cells, col(`r${i}`), undefined, String(i)));
   }
 
   const cur: State[] = rubric.nodes.map(() => ({ s: int(MISSING), v: NULL }));
@@ -480,7 +472,12 @@ function bodyRelation(p: Plan, options: CompileSqlOptions, keys: readonly string
   let version = 0;
   for (const i of evalOrder(rubric)) {
     const info = rubric.nodes[i]!;
+    const input = given.get(i);
     let st: State;
+    if (isPlainLeaf(info)) {
+      cur[i] = input ?? policyState(info.missing);
+      continue;
+    }
     if (info.children.length > 0) {
       const kids = info.children.map((c) => ({ i: rubric.index.get(c.code)!, w: c.weight }));
       // Gates, in child order: a child scoring exactly 0 forces its targets to 0; a child whose
@@ -501,7 +498,7 @@ function bodyRelation(p: Plan, options: CompileSqlOptions, keys: readonly string
         }
       }
       st = combine(d, info, kids.map((k) => ({ st: cur[k.i]!, w: k.w })));
-    } else if (info.input?.observations !== undefined) {
+    } else {
       const set = rubric.observationSets.findIndex((s) => s.id === info.input!.observations!.set);
       const noObs = policyState(rubric.observationSets[set]!.noObservations);
       const has = p.sets.has(set);
@@ -515,19 +512,18 @@ function bodyRelation(p: Plan, options: CompileSqlOptions, keys: readonly string
         s: caseWhen([[none, noObs.s], [invalid, int(INVALID)], [missing, int(MISSING)], [eq(scored, int(0)), int(NOT_APPLICABLE)]], int(SCORED)),
         v: caseWhen([[none, noObs.v], [invalid, NULL], [missing, NULL], [eq(scored, int(0)), NULL]], divide(has ? d.tiny(col(`os${i}`)) : num(0), scored)),
       };
-    } else st = { s: int(MISSING), v: NULL };
+    }
 
-    // Given directly: overrides the subtree; otherwise the missing-value policy.
-    const input = given.get(i);
-    const policy = info.input?.observations === undefined && info.missing !== "missing" ? policyState(info.missing) : undefined;
+    // Given directly: overrides the subtree or the observations; otherwise an internal node that
+    // is missing follows its missing-value policy.
+    const policy = info.children.length > 0 && info.missing !== "missing" ? policyState(info.missing) : undefined;
     if (input || policy) {
       st = settle(`c${i}_`, st);
-      const k = input?.k ?? int(ABSENT);
-      const g = input?.g ?? NULL;
-      const missing = eq(st.s, int(MISSING));
+      const absent = input ? eq(input.s, int(ABSENT)) : TRUE;
+      const missing = and(absent, eq(st.s, int(MISSING)));
       st = {
-        s: caseWhen([[eq(k, int(PRESENT)), int(SCORED)], [eq(k, int(NOT_APPLICABLE)), int(NOT_APPLICABLE)], [eq(k, int(INVALID)), int(INVALID)], ...(policy ? [[missing, policy.s] as const] : [])], st.s),
-        v: caseWhen([[eq(k, int(PRESENT)), g], [eq(k, int(NOT_APPLICABLE)), NULL], [eq(k, int(INVALID)), NULL], ...(policy ? [[missing, policy.v] as const] : [])], st.v),
+        s: caseWhen([...(policy ? [[missing, policy.s] as const] : []), [absent, st.s]], input?.s ?? NULL),
+        v: caseWhen([...(policy ? [[missing, policy.v] as const] : []), [absent, st.v]], input?.v ?? NULL),
       };
     }
     cur[i] = settle(`n${i}_`, st);

@@ -151,6 +151,19 @@ export function arith(op: "+" | "-" | "*" | "/", a: Expr, b: Expr): Expr {
   return { k: "bin", op, a, b };
 }
 
+/**
+ * The largest of integer expressions that are never NULL (statuses): GREATEST, folded over the
+ * constants. Every engine of the three dialects has GREATEST.
+ */
+export function greatest(xs: readonly Expr[]): Expr {
+  const constants = xs.filter((x) => x.k === "int").map((x) => (x as { v: number }).v);
+  const rest = xs.filter((x) => x.k !== "int");
+  const unique = rest.filter((x, i) => rest.findIndex((y) => same(x, y)) === i);
+  const args = constants.length > 0 ? [...unique, int(Math.max(...constants))] : unique;
+  if (args.length === 1) return args[0]!;
+  return call("greatest", (a) => `GREATEST(${a.join(", ")})`, ...args);
+}
+
 /** Sum of terms, left to right (the order the engine adds them in). */
 export function sum(terms: readonly Expr[], zero: Expr): Expr {
   let acc = zero;
