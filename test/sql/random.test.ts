@@ -260,7 +260,7 @@ describe("random rubrics: compileToSql in DuckDB equals scoreBody (fast-check)",
         const scores = engineScores(r.rubric, bodyInputs(r.rubric, data.body, data.observations));
         await dumpOnFailure({ doc: r.doc, given: r.given, data, sql: compileToSql(r.rubric, options), rows, scores }, () => void expectSameScores(r.rubric, options, rows, scores));
       }),
-      { seed: Number(process.env.SEED ?? 20170), numRuns: Number(process.env.RUNS ?? 60), endOnFailure: true },
+      { seed: Number(process.env.SEED ?? 20170), numRuns: Number(process.env.RUNS ?? 50), endOnFailure: true },
     );
   }, TIMEOUT);
 
@@ -307,7 +307,7 @@ describe("random rubrics: compileToSql in DuckDB equals scoreBody (fast-check)",
           expect(bad.slice(0, 10)).toEqual([]);
         });
       }),
-      { seed: Number(process.env.SEED ?? 20173), numRuns: Number(process.env.RUNS ?? 25), endOnFailure: true },
+      { seed: Number(process.env.SEED ?? 20173), numRuns: Number(process.env.RUNS ?? 20), endOnFailure: true },
     );
   }, TIMEOUT);
 
@@ -325,7 +325,7 @@ describe("random rubrics: compileToSql in DuckDB equals scoreBody (fast-check)",
         const table = engineAggregate(scores, ["grp"], stats);
         await dumpOnFailure({ doc: r.doc, given: r.given, data: keyed, sql: compileToSql(r.rubric, options), rows, table, scores }, () => expectSameAggregate(r.rubric, options, rows, table));
       }),
-      { seed: Number(process.env.SEED ?? 20171), numRuns: Number(process.env.RUNS ?? 25), endOnFailure: true },
+      { seed: Number(process.env.SEED ?? 20171), numRuns: Number(process.env.RUNS ?? 20), endOnFailure: true },
     );
   }, TIMEOUT);
 
@@ -358,7 +358,7 @@ describe("random rubrics: compileToSql in DuckDB equals scoreBody (fast-check)",
           });
         }
       }),
-      { seed: Number(process.env.SEED ?? 20172), numRuns: Number(process.env.RUNS ?? 25), endOnFailure: true },
+      { seed: Number(process.env.SEED ?? 20172), numRuns: Number(process.env.RUNS ?? 20), endOnFailure: true },
     );
   }, TIMEOUT);
 });
