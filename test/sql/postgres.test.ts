@@ -14,6 +14,8 @@ import { compileToSql, type CompileSqlOptions } from "../../src/sql/index.js";
 import { BSO, bodyInputs, engineAggregate, engineScores, expectSameAggregate, expectSameScores, FIXTURES, readCsv } from "./helpers.js";
 import { startPostgres, type Postgres } from "./postgres.js";
 import { leaf, node, rubricDoc } from "../helpers.js";
+import fc from "fast-check";
+import { drawCell, drawData, drawRubric, type Draw } from "./randomRubric.js";
 
 const started = await startPostgres();
 if (started.error !== undefined) {
@@ -101,6 +103,28 @@ describe.skipIf(started.error !== undefined)(`compileToSql on PostgreSQL ${start
     pg.table("edges2", { header: ["id", "s", "l"], rows: [["x", "1e-1000", "5"]] });
     expect(pg.query(compileToSql(rubric, { ...options, table: "edges2" }))[0]).toMatchObject({ "s:status": "invalid", "l:status": "scored" });
     expect(scoreBody(rubric, { values: { s: "1e-1000", l: "5" } }).nodes[1]).toMatchObject({ status: "scored", value: 0 });
+  });
+
+  it("random rubrics (gates, views, every rule and policy, observations) equal scoreBody", async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.gen(), async (gen) => {
+        const g: Draw = (arb) => gen(() => arb);
+        const r = drawRubric(g);
+        const data = drawData(g, r, g(fc.integer({ min: 1, max: 6 })), (input) => drawCell(g, input));
+        const name = `rnd${n++}`;
+        pg.table(name, data.body);
+        const observations: Record<string, string> = {};
+        for (const [set, t] of Object.entries(data.observations)) {
+          observations[set] = `${name}_${set}`;
+          pg.table(observations[set]!, t);
+        }
+        const scores = engineScores(r.rubric, bodyInputs(r.rubric, data.body, data.observations));
+        const options: CompileSqlOptions = { dialect: "postgres", table: name, observations, nodes: r.given };
+        expectSameScores(r.rubric, options, pg.query(compileToSql(r.rubric, options)), scores);
+      }),
+      { seed: 20174, numRuns: 15, endOnFailure: true },
+    );
   });
 
   const haveBso = existsSync(BSO);
