@@ -35,6 +35,7 @@ Commands:
   validate FILE.json      check a rubric or crosswalk file and list every issue
   editions                list the built-in rubrics with version and hash
   explain INPUT.csv       show the scoring tree of one body (--id ID or --row N)
+  sql                     print SQL that scores a database table (--dialect duckdb|postgres|ansi)
 
 Options:
   --version               print the version
