@@ -4,7 +4,7 @@ import { CsvRecordReader, DECIMAL_EMPTY, DECIMAL_OTHER, DECIMAL_PLAIN, RECORD_BL
 import type { CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
+import { CliError, aggregatorLimit, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
 import { IdLog, detach, type DuplicateId } from "../idLog.js";
 import { NumberText } from "../numberText.js";
 import type { CliIo } from "../io.js";
@@ -125,7 +125,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
   } catch (e) {
     outputs.abort();
-    throw e;
+    throw aggregatorLimit(e, o.input);
   } finally {
     csv.close();
     for (const f of opened) f.csv.close();
