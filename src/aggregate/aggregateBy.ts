@@ -26,7 +26,7 @@ export interface AggregateOptions {
   /** Name of the input (a file), used in issue paths with the row number given to `add`. */
   readonly source?: string;
   /**
-   * Most groups (default 100,000): each holds a dozen numbers per node, so a grouping by a key
+   * Most groups (default 20,000): each holds a dozen numbers per node, so a grouping by a key
    * that is nearly unique per body (an id, a name) would grow without bound. Past it, `add`
    * throws a `RangeError` saying so.
    */
@@ -162,7 +162,7 @@ export class Aggregator {
     this.#order = options.order ?? "first_seen";
     this.#byState = this.#by.indexOf("state");
     this.#source = options.source;
-    this.#maxGroups = options.maxGroups ?? 100_000;
+    this.#maxGroups = options.maxGroups ?? 20_000;
     this.#maxKept = options.maxKeptValues ?? 16_000_000;
   }
 

@@ -227,6 +227,7 @@ async function scorePass(
   let scored = 0;
   let inconsistent = 0;
   let reserved = false;
+  let lastYield = performance.now();
 
   for await (const b of csv) {
     batch = b;
@@ -236,6 +237,12 @@ async function scorePass(
       reserved = true;
     }
     for (let r = 0; r < b.length; r++) {
+      // Let the event loop in every 50 ms or so (a signal, a progress redraw): a batch holds a
+      // MiB of rows, which per-body output on a slow machine takes seconds to write.
+      if ((r & 63) === 63 && performance.now() - lastYield > 50) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       row = r;
       const rowNo = b.firstRow + r;
       const st = b.status(r);
@@ -366,6 +373,11 @@ async function scorePass(
   function noteRejected(id: string, rowNo: number): void {
     if (store !== undefined && store.has(id) && !rejectedIds.has(id)) rejectedIds.set(detach(id), rowNo);
   }
+}
+
+/** Resolves after the event loop has run once (its timers, I/O and signal handlers). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Writes ranked per-body lines: `rank` first (CSV column, JSON property), in the order asked. */
