@@ -40,7 +40,7 @@ const TextSchema = z.string().min(1).max(MAX_TEXT).meta({ id: "Text" });
 /** A label in Spanish (official) and English. */
 export const LabelSchema = z.strictObject({ es: TextSchema, en: TextSchema }).meta({ id: "Label" });
 
-/** How much a fact is established: see METHODOLOGY.md. */
+/** How much a fact is established: see docs/methodology.md. */
 export const ProvenanceStatusSchema = z.enum(["verified", "inferred", "assumed"]).meta({ id: "ProvenanceStatus" });
 
 /** Where a node, weight or rule comes from and how sure we are of it. */
