@@ -160,14 +160,6 @@ function exportNames(program: ts.Program): Map<string, string[]> {
   );
 }
 
-interface Check {
-  /** The statement, or for `const x = ...`, the variable. */
-  readonly actual: string;
-  readonly expected: string;
-  /** Line in the source file. */
-  readonly line: number;
-}
-
 interface Module {
   /** The example as written, with imports and prelude: what is type-checked. */
   readonly typed: string;

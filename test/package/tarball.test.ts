@@ -59,7 +59,7 @@ describe("the packed tarball", () => {
       const modes = report.analysis.entrypoints[sub]!.resolutions;
       for (const mode of ["node10", "node16-cjs", "node16-esm", "bundler"]) expect(modes[mode]?.resolution?.fileName, `${sub} under ${mode}`).toMatch(/\.d\.c?ts$/);
     }
-  });
+  }, 300_000);
 
   it("has no install script: no prepare, preinstall, install or postinstall (the build ran in prepack)", () => {
     for (const s of ["prepare", "preinstall", "install", "postinstall"]) expect(packed.scripts?.[s], s).toBeUndefined();
@@ -112,7 +112,7 @@ describe("installing the tarball into an empty project", () => {
     const npm = process.env.npm_execpath;
     const [cmd, args] = npm && npm.endsWith(".js") ? [process.execPath, [npm]] : ["npm", []];
     install = spawnSync(cmd, [...args, "install", "--no-audit", "--no-fund", "--prefer-offline", TARBALL], { cwd: project, encoding: "utf8" });
-  });
+  }, 300_000);
 
   it("installs with no warning (no script for allowScripts to cover)", () => {
     expect(install.status, install.stderr).toBe(0);
