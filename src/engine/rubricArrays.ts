@@ -4,6 +4,9 @@ import { kernelOf, type CompiledRubric } from "../rubric/compileRubric.js";
  * A compiled rubric's engine arrays, as fresh copies: change them freely, the rubric (and every
  * other caller of a cached edition) keeps its own. Codes are those of `CODES`; node positions are
  * those of `rubric.nodes`; edge positions those of the weight vectors.
+ * @example
+ * const arrays: RubricArrays = rubricArrays(rubric);
+ * [...arrays.childNode.slice(arrays.childStart[0], arrays.childStart[1])].map((i) => rubric.nodes[i]!.code) // => ["t", "p"]
  */
 export interface RubricArrays {
   /** Positions in evaluation order: children before parents, views after the main tree. */

@@ -16,9 +16,15 @@ const open = new Set<AtomicFile>();
  *
  * The temporary file is named `.<target name>.<pid>.<random>.tmp`.
  * @example
- * const out = AtomicFile.open("scores.csv");
+ * import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const target = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "scores.csv");
+ * const out = AtomicFile.open(target);
  * out.write("id,iga\n");
- * out.commit(); // scores.csv now exists, complete
+ * existsSync(target) // => false
+ * out.commit();
+ * readFileSync(target, "utf8") // => "id,iga\n"
  */
 export class AtomicFile implements TextSink {
   /** Absolute path of the target. */

@@ -4,16 +4,34 @@ import Papa from "papaparse";
 import { ChunkDecoder, DecodeError, type CsvEncoding } from "./decodeChunks.js";
 import { RecordScanner } from "./recordScanner.js";
 
-/** Longest field read, in characters (UTF-16 code units): 1 MiB. A longer field rejects its row. */
+/**
+ * Longest field read, in characters (UTF-16 code units): 1 MiB. A longer field rejects its row.
+ * @example
+ * DEFAULT_MAX_FIELD_CHARS // => 1048576
+ */
 export const DEFAULT_MAX_FIELD_CHARS = 1_048_576;
-/** Longest row read, in characters: 8 MiB. A longer row is rejected (its text is not kept). */
+/**
+ * Longest row read, in characters: 8 MiB. A longer row is rejected (its text is not kept).
+ * @example
+ * DEFAULT_MAX_ROW_CHARS // => 8388608
+ */
 export const DEFAULT_MAX_ROW_CHARS = 8_388_608;
-/** Most columns a header may have: 16,384, the widest sheet a spreadsheet (Excel) can hold. */
+/**
+ * Most columns a header may have: 16,384, the widest sheet a spreadsheet (Excel) can hold.
+ * @example
+ * DEFAULT_MAX_COLUMNS // => 16384
+ */
 export const DEFAULT_MAX_COLUMNS = 16_384;
 /** Characters of a rejected oversized row kept for the rejects file. */
 const KEPT_CHARS = 200;
 
-/** Options of {@link CsvReader.open}. */
+/**
+ * Options of {@link CsvReader.open}.
+ * @example
+ * import { Readable } from "node:stream";
+ * const options: CsvReadOptions = { delimiter: ";", name: "in.csv" };
+ * (await CsvReader.open(Readable.from(["id;iga\nA;0.5\n"]), options)).header // => ["id", "iga"]
+ */
 export interface CsvReadOptions {
   /** `utf8` (default; a byte-order mark is stripped, invalid bytes are an error), `latin1` or `windows1252`. */
   readonly encoding?: CsvEncoding;
@@ -28,7 +46,14 @@ export interface CsvReadOptions {
   readonly chunkBytes?: number;
 }
 
-/** A fatal problem with a whole file (unreadable, empty, not in the encoding, bad header). */
+/**
+ * A fatal problem with a whole file (unreadable, empty, not in the encoding, bad header).
+ * @example
+ * import { Readable } from "node:stream";
+ * let error: unknown;
+ * try { await CsvReader.open(Readable.from([""]), { name: "empty.csv" }); } catch (e) { error = e; }
+ * error instanceof CsvError && [error.code, error.file] // => ["empty_file", "empty.csv"]
+ */
 export class CsvError extends Error {
   /** snake_case: `empty_file`, `invalid_utf8`, `header_too_large`, `too_many_columns`, `read_error`, ... */
   readonly code: string;
@@ -47,7 +72,15 @@ export class CsvError extends Error {
   }
 }
 
-/** Why one row could not be read; the row is still counted and given its number. */
+/**
+ * Why one row could not be read; the row is still counted and given its number.
+ * @example
+ * import { Readable } from "node:stream";
+ * const csv = await CsvReader.open(Readable.from(["i,v\nA,xyz\n", "B,", "0.5\n"]), { maxFieldChars: 2 });
+ * const problems: CsvRowProblem[] = [];
+ * for await (const batch of csv) for (const p of batch.problems?.values() ?? []) problems.push(p);
+ * problems.map((p) => p.code) // => ["field_too_large", "field_too_large"]
+ */
 export interface CsvRowProblem {
   /** `field_too_large`, `row_too_large`, `invalid_quotes` or `unclosed_quote`. */
   readonly code: string;
@@ -58,7 +91,15 @@ export interface CsvRowProblem {
   readonly text?: string;
 }
 
-/** Consecutive rows of a file, in order. */
+/**
+ * Consecutive rows of a file, in order.
+ * @example
+ * import { Readable } from "node:stream";
+ * const csv = await CsvReader.open(Readable.from(["id,iga\nA,0.5\nB,0.25\n"]));
+ * const batches: CsvBatch[] = [];
+ * for await (const batch of csv) batches.push({ ...batch, rows: batch.rows.map((r) => [...r]) });
+ * batches.map((b) => [b.firstRow, b.rows]) // => [[2, [["A", "0.5"], ["B", "0.25"]]]]
+ */
 export interface CsvBatch {
   /**
    * The rows' fields. Row `i` has row number `firstRow + i` (the header is row 1, each record
@@ -92,9 +133,12 @@ interface Skip {
  * An empty file (no header) is a `CsvError` with code `empty_file`; a header with no rows gives
  * no batches.
  * @example
- * const csv = await CsvReader.open("scores.csv");
+ * import { Readable } from "node:stream";
+ * const csv = await CsvReader.open(Readable.from(["id,name,iga\nA,Uno,0.5\nB,\"Dos, Tres\",0.25\n"]));
  * csv.header; // => ["id", "name", "iga"]
- * for await (const batch of csv) for (const row of batch.rows) console.log(row[0]);
+ * const ids: string[] = [];
+ * for await (const batch of csv) for (const row of batch.rows) ids.push(row[1]!);
+ * ids // => ["Uno", "Dos, Tres"]
  */
 export class CsvReader implements AsyncIterable<CsvBatch> {
   /** Name used in messages. */
