@@ -231,8 +231,41 @@ export function readScore(raw: unknown, slot: ReadSlot, decimalComma = false): n
 export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot, observation = false, decimalComma = false): number {
   const kind = !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node]!;
   const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? k.levels[node] : undefined, decimalComma);
-  if (code !== PARSED) return code;
-  const x = parsedValue;
+  return code === PARSED ? readNumber(k, node, kind, parsedValue, parsedDecimals, slot) : code;
+}
+
+/**
+ * Reads a plain decimal a byte reader has already parsed (by the same rule as `readValue`'s
+ * decimal reader: the same value bit for bit, the same count of decimals), so that a CSV cell
+ * reaches the score with no string made for it. Not for ordinal leaves, whose levels are matched
+ * on the text first: `readsNumbers` says which nodes take this path.
+ * @param k - the rubric's kernel
+ * @param node - node position
+ * @param x - the number
+ * @param decimals - decimals it was written with (its precision)
+ * @param slot - receives kind, value and precision
+ * @param observation - as in `readValue`
+ * @returns `READ_OK` or an error code
+ */
+export function readDecimal(k: Kernel, node: number, x: number, decimals: number, slot: ReadSlot, observation = false): number {
+  slot.kind = VALUE_ABSENT;
+  slot.value = 0;
+  slot.err = 0;
+  return readNumber(k, node, !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node]!, x, decimals, slot);
+}
+
+/**
+ * Whether a node's cells may be read as numbers by a byte reader (`readDecimal`): every node but
+ * an ordinal leaf, whose levels are matched on the text first.
+ * @param k - the rubric's kernel
+ * @param node - node position
+ */
+export function readsNumbers(k: Kernel, node: number): boolean {
+  return !(k.leafKind[node] === LEAF_ORDINAL && k.obsSet[node]! < 0);
+}
+
+/** A parsed number on a node's scale: the one place where a value becomes a score. */
+function readNumber(k: Kernel, node: number, kind: number, x: number, decimals: number, slot: ReadSlot): number {
   switch (kind) {
     case LEAF_BINARY:
       if (x !== 0 && x !== 1) return READ_NOT_BINARY;
@@ -259,13 +292,13 @@ export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot,
       const span = high - low;
       const t = k.leafDescending[node] === 1 ? (high - at) / span : (at - low) / span;
       slot.value = t < 0 ? 0 : t > 1 ? 1 : t;
-      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(parsedDecimals) / span / (halved ? 2 : 1);
+      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(decimals) / span / (halved ? 2 : 1);
       break;
     }
     case LEAF_ORDINAL:
       return READ_UNKNOWN_LEVEL;
     default:
-      return setScore(slot, x, parsedDecimals);
+      return setScore(slot, x, decimals);
   }
   slot.kind = VALUE_PRESENT;
   return READ_OK;
