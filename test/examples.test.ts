@@ -1,11 +1,11 @@
 /**
- * Every public export's `@example` is a test. The exports of the four entry points (`ogmetric`,
- * `ogmetric/engine`, `ogmetric/analysis`, `ogmetric/node`) are found with the TypeScript compiler
+ * Every public export's `@example` is a test. The exports of the five entry points (`ogmetric`,
+ * `ogmetric/engine`, `ogmetric/analysis`, `ogmetric/sql`, `ogmetric/node`) are found with the TypeScript compiler
  * API, and each one's TSDoc `@example` blocks are read from its declaration. An export without an
  * example, or an example without a `// =>` result, fails. Each example is then
  *
  * 1. type-checked under the project's strict options, as a module that imports every export of the
- *    four entry points (the export's own entry point first, so `RankOptions` means the one beside
+ *    entry points (the export's own entry point first, so `RankOptions` means the one beside
  *    it) and starts with the prelude below, then
  * 2. run (all examples bundled once by esbuild, against the sources): each statement followed by
  *    `// => value` (on its line or the next) must produce `value`, compared as data like
@@ -32,6 +32,7 @@ const ENTRIES: Record<string, string> = {
   ogmetric: join(ROOT, "src/index.ts"),
   "ogmetric/engine": join(ROOT, "src/engine/index.ts"),
   "ogmetric/analysis": join(ROOT, "src/analysis/index.ts"),
+  "ogmetric/sql": join(ROOT, "src/sql/index.ts"),
   "ogmetric/node": join(ROOT, "src/node.ts"),
 };
 /** The prelude: name → initialiser. An example that declares the name itself gets its own. */
@@ -191,7 +192,7 @@ function toModule(doc: Documented, example: Example, names: Map<string, string[]
     if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name) declared.add(s.name.text);
   }
 
-  // Every export of the four entry points, the example's own entry point first.
+  // Every export of the entry points, the example's own entry point first.
   const seen = new Set(declared);
   const importLines: string[] = [];
   for (const entry of [doc.entry, ...Object.keys(ENTRIES).filter((e) => e !== doc.entry)]) {
@@ -308,7 +309,7 @@ const INSPECT = { depth: 6, breakLength: Infinity, maxArrayLength: 50 };
 const label = (d: Documented) => `${d.names[0]} (${d.file}:${d.line})`;
 
 describe("TSDoc examples of the public exports", () => {
-  it("finds the exports of the four entry points", () => {
+  it("finds the exports of every entry point", () => {
     for (const entry of Object.keys(ENTRIES)) expect(all.some((d) => d.names.some((n) => n.startsWith(`${entry}.`))), entry).toBe(true);
     expect(all.length).toBeGreaterThan(100);
   });

@@ -1,5 +1,5 @@
 /**
- * The API reference builds. TypeDoc (typedoc.json: the four entry points, warnings as errors, so
+ * The API reference builds. TypeDoc (typedoc.json: every entry point, warnings as errors, so
  * a broken {@link} or an exported type that leaks an unexported one fails) writes the HTML to a
  * temporary folder; `npm run docs` writes the same to docs/api/, which is not committed: it is
  * 3 MB of generated pages that every TSDoc edit would rewrite (and every branch that edits a
@@ -23,7 +23,7 @@ describe("the API reference (TypeDoc)", () => {
     const r = spawnSync(process.execPath, [bin, "--out", out, "--logLevel", "Warn"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
     expect(`${r.stdout}${r.stderr}`.trim()).toBe("");
     expect(r.status).toBe(0);
-    for (const page of ["ogmetric", "ogmetric_engine", "ogmetric_analysis", "ogmetric_node"]) expect(existsSync(join(out, "modules", `${page}.html`)), page).toBe(true);
+    for (const page of ["ogmetric", "ogmetric_engine", "ogmetric_analysis", "ogmetric_sql", "ogmetric_node"]) expect(existsSync(join(out, "modules", `${page}.html`)), page).toBe(true);
     const loadEdition = readFileSync(join(out, "functions", "ogmetric.loadEdition.html"), "utf8");
     expect(loadEdition).toMatch(/Example/);
     expect(loadEdition).toContain("loadEdition");

@@ -55,7 +55,7 @@ describe("the packed tarball", () => {
     expect(report.analysis.problems).toEqual([]);
     expect(r.status, r.stderr).toBe(0);
     // Every subpath resolves to types in every mode, node10 included (typesVersions).
-    for (const sub of [".", "./engine", "./analysis", "./node"]) {
+    for (const sub of [".", "./engine", "./analysis", "./sql", "./node"]) {
       const modes = report.analysis.entrypoints[sub]!.resolutions;
       for (const mode of ["node10", "node16-cjs", "node16-esm", "bundler"]) expect(modes[mode]?.resolution?.fileName, `${sub} under ${mode}`).toMatch(/\.d\.c?ts$/);
     }
@@ -130,14 +130,14 @@ describe("installing the tarball into an empty project", () => {
 
   it("loads every subpath through require and import", () => {
     const script = `
-      const cjs = ["ogmetric", "ogmetric/engine", "ogmetric/analysis", "ogmetric/node"].map((s) => Object.keys(require(s)).length > 0);
-      Promise.all(["ogmetric", "ogmetric/engine", "ogmetric/analysis", "ogmetric/node"].map((s) => import(s))).then((esm) => {
+      const cjs = ["ogmetric", "ogmetric/engine", "ogmetric/analysis", "ogmetric/sql", "ogmetric/node"].map((s) => Object.keys(require(s)).length > 0);
+      Promise.all(["ogmetric", "ogmetric/engine", "ogmetric/analysis", "ogmetric/sql", "ogmetric/node"].map((s) => import(s))).then((esm) => {
         const { loadEdition, scoreBody, formatFixed } = esm[0];
         const s = scoreBody(loadEdition("2017"), { values: { TG: "0.46", TC: "0.54", PG: "0.23", PC: "0.32" } });
         console.log(JSON.stringify({ cjs, esm: esm.map((m) => Object.keys(m).length > 0), iga: formatFixed(s.value, 4), schema: require("ogmetric/rubric.schema.json").type }));
       });`;
     const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: project, encoding: "utf8" }));
-    expect(out).toEqual({ cjs: [true, true, true, true], esm: [true, true, true, true], iga: "0.3875", schema: "object" });
+    expect(out).toEqual({ cjs: [true, true, true, true, true], esm: [true, true, true, true, true], iga: "0.3875", schema: "object" });
   });
 
   it("leaves only the package's own files: dist, bin, rubrics, docs and the top-level texts", () => {
