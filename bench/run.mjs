@@ -30,7 +30,7 @@
  * benchmark of a wrong answer is worthless, so a disagreement is printed and the exit code is 1.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -133,6 +133,8 @@ function benchFile(rows, seed) {
   const file = join(outDir, `wide2017-${rows}-s${seed}.csv`);
   if (existsSync(file)) return file;
   const partial = `${file}.partial`;
+  // bench/out/ is git-ignored, so a fresh clone does not have it.
+  mkdirSync(outDir, { recursive: true });
   process.stderr.write(`generating ${file} ...\n`);
   const result = spawnSync(process.execPath, [join(root, "fixtures", "generate.mjs"), "wide", "--edition", "2017", "--rows", String(rows), "--seed", String(seed), "--out", partial], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   if (result.status !== 0) throw new Error(`fixtures/generate.mjs failed for ${rows} rows`);

@@ -4,6 +4,7 @@
  * crosswalks, and their types. Pure: no `node:` imports, so it runs unchanged in a browser, a
  * notebook or Node. Frames, integer codes and the kernel are behind `ogmetric/engine`; files and
  * CSV behind `ogmetric/node`.
+ * @module ogmetric
  */
 export type { Issue } from "./issue.js";
 

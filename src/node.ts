@@ -1,5 +1,6 @@
 /**
  * ogmetric/node: the Node-only layer (files, streams, CSV). Re-exports the pure core too.
+ * @module ogmetric/node
  */
 import { useGeneratedKernels } from "./score/generatedKernel.js";
 

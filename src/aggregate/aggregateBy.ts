@@ -4,11 +4,26 @@ import { resolveState } from "../catalog/states.js";
 import type { BodyScore } from "../score/scoreBody.js";
 import { STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_PENDING, STATUS_SCORED } from "../engine/codes.js";
 
-/** Statistics a group table can carry. `n` and `mean` are always computed. */
+/**
+ * Statistics a group table can carry. `n` and `mean` are always computed.
+ * @example
+ * const stats: StatName[] = ["median", "max"];
+ * aggregate([scoreBody(rubric, { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } })], { stats }).groups[0]!.nodes[0]!.max // => 0.35
+ */
 export type StatName = "n" | "mean" | "median" | "sd" | "min" | "max";
-/** Every statistic name, in the order tables print them. */
+/**
+ * Every statistic name, in the order tables print them.
+ * @example
+ * STAT_NAMES // => ["n", "mean", "median", "sd", "min", "max"]
+ */
 export const STAT_NAMES: readonly StatName[] = ["n", "mean", "median", "sd", "min", "max"];
 
+/**
+ * Options of `aggregate` and `Aggregator`: grouping fields, statistics, quantiles, weights and order.
+ * @example
+ * const options: AggregateOptions = { by: ["level"], stats: ["sd"], order: "key" };
+ * aggregate([], options).by // => ["level"]
+ */
 export interface AggregateOptions {
   /** Grouping fields, e.g. `["state"]`, `["type"]`, `["level"]`; `[]` (default) is national. */
   readonly by?: readonly string[];
@@ -38,7 +53,12 @@ export interface AggregateOptions {
   readonly maxKeptValues?: number;
 }
 
-/** Statistics of one node within one group. */
+/**
+ * Statistics of one node within one group.
+ * @example
+ * const iga: NodeStats = aggregate([scoreBody(rubric, { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }), scoreBody(rubric, {})]).groups[0]!.nodes[0]!;
+ * [iga.code, iga.n, iga.missing, iga.mean] // => ["iga", 1, 1, 0.35]
+ */
 export interface NodeStats {
   readonly code: string;
   /** Bodies whose node was scored (the mean is over these). */
@@ -53,7 +73,13 @@ export interface NodeStats {
   readonly quantiles?: readonly (number | null)[];
 }
 
-/** One group of bodies. */
+/**
+ * One group of bodies.
+ * @example
+ * const body = (state: string) => scoreBody(rubric, { fields: { state }, values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } });
+ * const group: GroupStats = aggregate([body("NuevoLeon"), body("Nuevo León")], { by: ["state"] }).groups[0]!;
+ * [group.key, group.stateCode, group.bodies] // => [["Nuevo León"], "19", 2]
+ */
 export interface GroupStats {
   /** One value per grouping field (canonical state name for `state`). */
   readonly key: readonly string[];
@@ -66,7 +92,12 @@ export interface GroupStats {
   readonly nodes: readonly NodeStats[];
 }
 
-/** An aggregate table: groups in deterministic order, each with per-node statistics. */
+/**
+ * An aggregate table: groups in deterministic order, each with per-node statistics.
+ * @example
+ * const table: AggregateTable = aggregate([scoreBody(rubric, { fields: { state: "Atlantis" }, values: { TG: 0.5 } })], { by: ["state"] });
+ * [table.groups.length, table.issues[0]?.code] // => [1, "unknown_state"]
+ */
 export interface AggregateTable {
   readonly by: readonly string[];
   readonly nodes: readonly string[];
@@ -117,6 +148,12 @@ class Group {
  * update; medians and quantiles keep the values (only when asked for).
  *
  * This is the one core behind `aggregate` (result objects) and the CLI (CSV rows).
+ * @example
+ * const agg = new Aggregator(["iga"], { by: ["state"] });
+ * const state = (name: string) => (field: string) => (field === "state" ? name : undefined);
+ * agg.add(state("Jalisco"), [0.5], [STATUS_SCORED]);
+ * agg.add(state("JAL"), [0.3], [STATUS_SCORED]);
+ * agg.result().groups.map((g) => [g.key[0], g.bodies, g.nodes[0]!.mean]) // => [["Jalisco", 2, 0.4]]
  */
 export class Aggregator {
   readonly #codes: readonly string[];
@@ -360,7 +397,8 @@ const STATUS_CODE: ReadonlyMap<unknown, number> = new Map([
  * @returns the table
  * @throws RangeError when the scores come from different rubrics, or a score's nodes do not match its rubric's
  * @example
- * aggregate(scores, { by: ["state"] }).groups[0].key // => ["Ciudad de México"]
+ * const scores = [scoreBody(rubric, { fields: { state: "CDMX" }, values: { TG: 0.6, TC: 0.6, PG: 0.4, PC: 0.4 } })];
+ * aggregate(scores, { by: ["state"] }).groups[0]!.key // => ["Ciudad de México"]
  */
 export function aggregate(scores: Iterable<BodyScore>, options: AggregateOptions = {}): AggregateTable {
   let agg: Aggregator | undefined;

@@ -4,7 +4,12 @@
  */
 import { roundHalfUp } from "../aggregate/round.js";
 
-/** Options of {@link competitionRank}. */
+/**
+ * Options of {@link competitionRank}.
+ * @example
+ * const options: RankOptions = { order: "ascending" };
+ * competitionRank([0.3, 0.1, 0.3], options) // => [2, 1, 2]
+ */
 export interface RankOptions {
   /**
    * Compare values after rounding half up to this many decimals (0 to 15), the way a table

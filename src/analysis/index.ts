@@ -8,6 +8,7 @@
  *   effects of a scored dataset.
  * - {@link auditPublished}: do published aggregates obey the rubric's formulas, given their rounding?
  * - {@link createRandom}: the seeded generator behind all of it, with jumps for independent streams.
+ * @module ogmetric/analysis
  */
 export { createRandom, substream, fromState, type Random } from "./random.js";
 export { portableLog, portableExp, normalQuantile, normalCdf } from "./portableMath.js";

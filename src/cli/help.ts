@@ -42,7 +42,7 @@ Options:
   -h, --help              this help; "ogmetric <command> --help" for a command's
 
 Exit codes: 0 done; 1 fatal input error; 2 usage error; 3 some rows rejected.
-Reference: docs/cli.md`;
+Reference: docs/cli.md (in the package: node_modules/ogmetric/docs/cli.md; online: https://github.com/ogmetric/ogmetric/blob/main/docs/cli.md)`;
 
 export const HELP: Record<CommandName, string> = {
   score: `Usage: ogmetric score INPUT.csv (--edition 2017|2019 | --rubric FILE.json) [options]

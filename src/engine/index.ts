@@ -3,6 +3,7 @@
  * the evaluation kernel, checked weight vectors, the one scoring path (`BodyScorer`) with its cell
  * reader and observation store, the streaming aggregator, the integer codes and copies of a
  * compiled rubric's arrays. Pure, like the front door; what an application needs is in `ogmetric`.
+ * @module ogmetric/engine
  */
 export * from "./codes.js";
 export { rubricArrays, type RubricArrays } from "./rubricArrays.js";

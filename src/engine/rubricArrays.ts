@@ -27,6 +27,9 @@ const COPIED = [
  * `childNode[childStart[i] .. childStart[i + 1])`, its gate targets
  * `gateTarget[gateStart[i] .. gateStart[i + 1])`; `leafA` is a count's max or a linear leaf's low
  * goalpost, `leafB` its high one; `obsSet` is a per-observation leaf's set, else -1.
+ * @example
+ * const arrays: RubricArrays = rubricArrays(rubric);
+ * [...arrays.childNode.slice(arrays.childStart[0], arrays.childStart[1])].map((i) => rubric.nodes[i]!.code) // => ["t", "p"]
  */
 export type RubricArrays = Pick<Kernel, (typeof COPIED)[number]>;
 

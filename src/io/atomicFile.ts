@@ -131,9 +131,15 @@ function alive(pid: number): boolean {
  * - Several files are committed together by calling `prepare` on each (everything written and
  *   synced), then `publish` on each (the renames).
  * @example
- * const out = AtomicFile.open("scores.csv");
+ * import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const target = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "scores.csv");
+ * const out = AtomicFile.open(target);
  * out.write("id,iga\n");
- * out.commit(); // scores.csv now exists, complete
+ * existsSync(target) // => false
+ * out.commit();
+ * readFileSync(target, "utf8") // => "id,iga\n"
  */
 export class AtomicFile implements TextSink {
   /** Absolute path of the file replaced: the target of a symbolic link, not the link. */

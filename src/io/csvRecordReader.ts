@@ -13,16 +13,34 @@ import type { Readable } from "node:stream";
 
 export { RECORD_BLANK, RECORD_OK, RECORD_PROBLEM } from "./recordScanner.js";
 
-/** Longest field read, in characters (UTF-16 code units): 1 MiB. A longer field rejects its row. */
+/**
+ * Longest field read, in characters (UTF-16 code units): 1 MiB. A longer field rejects its row.
+ * @example
+ * DEFAULT_MAX_FIELD_CHARS // => 1048576
+ */
 export const DEFAULT_MAX_FIELD_CHARS = 1_048_576;
-/** Longest row read, in characters: 8 MiB. A longer row is rejected (its text is not kept). */
+/**
+ * Longest row read, in characters: 8 MiB. A longer row is rejected (its text is not kept).
+ * @example
+ * DEFAULT_MAX_ROW_CHARS // => 8388608
+ */
 export const DEFAULT_MAX_ROW_CHARS = 8_388_608;
-/** Most columns a header may have: 16,384, the widest sheet a spreadsheet (Excel) can hold. */
+/**
+ * Most columns a header may have: 16,384, the widest sheet a spreadsheet (Excel) can hold.
+ * @example
+ * DEFAULT_MAX_COLUMNS // => 16384
+ */
 export const DEFAULT_MAX_COLUMNS = 16_384;
 /** Bytes read at a time by default: 1 MiB from a file (fastest measured), any size a stream gives. */
 const DEFAULT_CHUNK_BYTES = 1 << 20;
 
-/** Options of {@link CsvRecordReader.open} and `CsvReader.open`. */
+/**
+ * Options of {@link CsvRecordReader.open} and `CsvReader.open`.
+ * @example
+ * import { Readable } from "node:stream";
+ * const options: CsvReadOptions = { delimiter: ";", name: "in.csv" };
+ * (await CsvReader.open(Readable.from(["id;iga\nA;0.5\n"]), options)).header // => ["id", "iga"]
+ */
 export interface CsvReadOptions {
   /** `utf8` (default; a byte-order mark is stripped, invalid bytes are an error), `latin1` or `windows1252`. */
   readonly encoding?: CsvEncoding;
@@ -37,7 +55,14 @@ export interface CsvReadOptions {
   readonly chunkBytes?: number;
 }
 
-/** A fatal problem with a whole file (unreadable, empty, not in the encoding, bad header). */
+/**
+ * A fatal problem with a whole file (unreadable, empty, not in the encoding, bad header).
+ * @example
+ * import { Readable } from "node:stream";
+ * let error: unknown;
+ * try { await CsvReader.open(Readable.from([""]), { name: "empty.csv" }); } catch (e) { error = e; }
+ * error instanceof CsvError && [error.code, error.file] // => ["empty_file", "empty.csv"]
+ */
 export class CsvError extends Error {
   /** snake_case: `empty_file`, `invalid_utf8`, `header_too_large`, `too_many_columns`, `read_error`, ... */
   readonly code: string;
@@ -56,7 +81,15 @@ export class CsvError extends Error {
   }
 }
 
-/** Why one row could not be read; the row is still counted and given its number. */
+/**
+ * Why one row could not be read; the row is still counted and given its number.
+ * @example
+ * import { Readable } from "node:stream";
+ * const csv = await CsvReader.open(Readable.from(["i,v\nA,xyz\n", "B,", "0.5\n"]), { maxFieldChars: 2 });
+ * const problems: CsvRowProblem[] = [];
+ * for await (const batch of csv) for (const p of batch.problems?.values() ?? []) problems.push(p);
+ * problems.map((p) => p.code) // => ["field_too_large", "field_too_large"]
+ */
 export interface CsvRowProblem {
   /** `field_too_large`, `row_too_large`, `invalid_quotes`, `unclosed_quote` or `column_count`. */
   readonly code: string;

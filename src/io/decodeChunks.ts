@@ -1,7 +1,16 @@
-/** Text encodings the CSV reader accepts. */
+/**
+ * Text encodings the CSV reader accepts.
+ * @example
+ * const encoding: CsvEncoding = "windows1252";
+ * new ChunkDecoder(encoding).decode(new Uint8Array([0x80])) // => "€"
+ */
 export type CsvEncoding = "utf8" | "latin1" | "windows1252";
 
-/** Names accepted for each encoding (compared case-insensitively). */
+/**
+ * Names accepted for each encoding (compared case-insensitively).
+ * @example
+ * ENCODING_NAMES.get("cp1252") // => "windows1252"
+ */
 export const ENCODING_NAMES: ReadonlyMap<string, CsvEncoding> = new Map<string, CsvEncoding>([
   ["utf8", "utf8"],
   ["utf-8", "utf8"],
@@ -22,7 +31,13 @@ const C1 = /[\u0080-\u009f]/g;
  */
 const WINDOWS_1252_C1 = [..."€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ"];
 
-/** Thrown when bytes cannot be read in the chosen encoding. */
+/**
+ * Thrown when bytes cannot be read in the chosen encoding.
+ * @example
+ * let error: unknown;
+ * try { new ChunkDecoder("utf8").decode(new Uint8Array([0x41, 0xff])); } catch (e) { error = e; }
+ * error instanceof DecodeError && [error.code, error.offset] // => ["invalid_utf8", 1]
+ */
 export class DecodeError extends Error {
   /** `invalid_utf8`, `utf8_bom_in_latin1` or `utf16`. */
   readonly code: string;
@@ -46,6 +61,9 @@ export class DecodeError extends Error {
  * Index of the first byte of `bytes` that cannot start or continue valid UTF-8 (overlongs,
  * surrogates and code points past U+10FFFF included), or -1. A sequence cut off by the end of
  * `bytes` counts as valid when `final` is false (the next chunk may complete it).
+ * @example
+ * firstInvalidUtf8(new Uint8Array([0x41, 0xc3]), false) // => -1
+ * firstInvalidUtf8(new Uint8Array([0x41, 0xc3]), true) // => 1
  */
 export function firstInvalidUtf8(bytes: Uint8Array, final: boolean): number {
   const n = bytes.length;
@@ -84,6 +102,9 @@ export function firstInvalidUtf8(bytes: Uint8Array, final: boolean): number {
  * with their offset), latin-1 (ISO-8859-1: every byte is the code point of the same value) or
  * Windows-1252 (latin-1 with `€`, curly quotes and dashes in 0x80–0x9F, as Excel on Windows
  * saves "CSV" in Spanish locales).
+ * @example
+ * const decoder = new ChunkDecoder("utf8");
+ * decoder.decode(new Uint8Array([0x4d, 0xc3])) + decoder.decode(new Uint8Array([0xa9, 0x78])) + decoder.end() // => "Méx"
  */
 export class ChunkDecoder {
   readonly encoding: CsvEncoding;

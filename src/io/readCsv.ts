@@ -12,7 +12,15 @@ export {
   type CsvRowProblem,
 } from "./csvRecordReader.js";
 
-/** Consecutive rows of a file, in order. */
+/**
+ * Consecutive rows of a file, in order.
+ * @example
+ * import { Readable } from "node:stream";
+ * const csv = await CsvReader.open(Readable.from(["id,iga\nA,0.5\n\nB,0.25\n"]));
+ * const batches: CsvBatch[] = [];
+ * for await (const batch of csv) batches.push(batch);
+ * batches.map((b) => [b.firstRow, b.rows, b.blank]) // => [[2, [["A", "0.5"], [""], ["B", "0.25"]], 1]]
+ */
 export interface CsvBatch {
   /**
    * The rows' fields. Row `i` has row number `firstRow + i` (the header is row 1, each record
@@ -44,9 +52,12 @@ export interface CsvBatch {
  * An empty file (no header) is a `CsvError` with code `empty_file`; a header with no rows gives
  * no batches.
  * @example
- * const csv = await CsvReader.open("scores.csv");
+ * import { Readable } from "node:stream";
+ * const csv = await CsvReader.open(Readable.from(["id,name,iga\nA,Uno,0.5\nB,\"Dos, Tres\",0.25\n"]));
  * csv.header; // => ["id", "name", "iga"]
- * for await (const batch of csv) for (const row of batch.rows) console.log(row[0]);
+ * const names: string[] = [];
+ * for await (const batch of csv) for (const row of batch.rows) names.push(row[1]!);
+ * names // => ["Uno", "Dos, Tres"]
  */
 export class CsvReader implements AsyncIterable<CsvBatch> {
   readonly #records: CsvRecordReader;

@@ -8,8 +8,18 @@ import { parseCrosswalk } from "./crosswalk.js";
 import type { Crosswalk } from "./crosswalkSchema.js";
 import type { RubricDocument } from "./schema.js";
 
-/** Built-in editions of the metric, bundled into the pure core (no file system needed). */
+/**
+ * Built-in editions of the metric, bundled into the pure core (no file system needed).
+ * @example
+ * EDITIONS.map((e) => loadEdition(e).id) // => ["mga-2017", "mga-2019"]
+ */
 export const EDITIONS = ["2017", "2019"] as const;
+/**
+ * A built-in edition: `"2017"` or `"2019"`.
+ * @example
+ * const edition: Edition = "2019";
+ * loadEdition(edition).edition // => "2019"
+ */
 export type Edition = (typeof EDITIONS)[number];
 
 const DOCUMENTS: ReadonlyMap<string, RubricDocument> = new Map<string, RubricDocument>([

@@ -17,10 +17,24 @@ import { createReadSlot, readDecimal, readIssue, readsNumbers, readValue, type R
 import type { BodyScore, Contribution, NodeScore, NodeSource, NodeStatus } from "./scoreBody.js";
 import type { WeightVector } from "./weights.js";
 
-/** `BodyScorer.give`: the node already has a value for this body (given by code and by alias). */
+/**
+ * `BodyScorer.give`: the node already has a value for this body (given by code and by alias).
+ * @example
+ * const scorer = new BodyScorer(rubric);
+ * scorer.begin();
+ * scorer.give(rubric.index.get("tg")!, "0.5");
+ * scorer.give(rubric.index.get("TG")!, "0.5") // => GIVEN_TWICE
+ */
 export const GIVEN_TWICE = -1;
 
-/** Options of a `BodyScorer`. */
+/**
+ * Options of a `BodyScorer`.
+ * @example
+ * const options: BodyScorerOptions = { decimalComma: true };
+ * const scorer = new BodyScorer(rubric, options);
+ * scorer.begin(); scorer.give(rubric.index.get("iga")!, "0,5"); scorer.evaluate();
+ * scorer.frame.value[rubric.root] // => 0.5
+ */
 export interface BodyScorerOptions {
   /** Weights to score with; default the rubric's own. */
   readonly weights?: WeightVector | undefined;
@@ -40,7 +54,7 @@ export interface BodyScorerOptions {
  * @example
  * const scorer = new BodyScorer(loadEdition("2017"), { explain: true });
  * scorer.begin(); scorer.give(scorer.rubric.index.get("TG")!, "0.5"); scorer.evaluate();
- * scorer.result({ id: "A" }, []).nodes[3].value // => 0.5
+ * scorer.result({ id: "A" }, []).nodes[2]!.value // => 0.5
  */
 export class BodyScorer {
   readonly rubric: CompiledRubric;

@@ -40,6 +40,9 @@ let generatedOfFrame: (f: ScoreFrame) => GeneratedKernel | null;
  *
  * Inputs are written by `giveInput` and the observation store (or directly by engine users);
  * outputs are overwritten by every `evaluateFrame`. Codes are those of `CODES` in `ogmetric/engine`.
+ * @example
+ * const frame: ScoreFrame = createFrame(rubric);
+ * [frame.value.length, frame.status[rubric.root] === STATUS_PENDING] // => [26, true]
  */
 export class ScoreFrame {
   /** The rubric this frame scores. */
@@ -126,7 +129,12 @@ export function installKernelGenerator(generator: ((k: Kernel) => GeneratedKerne
 /** The rubric's own weights, scaled once per rubric. */
 const defaultWeights = new WeakMap<Kernel, Float64Array>();
 
-/** Options of `createFrame`. */
+/**
+ * Options of `createFrame`.
+ * @example
+ * const options: FrameOptions = { shares: true };
+ * createFrame(rubric, options).share?.length // => 27
+ */
 export interface FrameOptions {
   /** Record each child's effective share in `frame.share` (explanations need it; batch runs do not). */
   readonly shares?: boolean;
@@ -138,6 +146,12 @@ export interface FrameOptions {
  * @param options - whether to record shares
  * @returns a zeroed frame
  * @throws TypeError when `rubric` is not a compiled rubric
+ * @example
+ * const frame = createFrame(rubric);
+ * const slot = createReadSlot();
+ * for (const [code, cell] of Object.entries({ TG: "0.5", TC: "0.5", PG: "0.2", PC: "0.2" })) { readScore(cell, slot); giveInput(frame, rubric.index.get(code)!, slot); }
+ * evaluateFrame(frame);
+ * frame.value[rubric.root] // => 0.35
  */
 export function createFrame(rubric: CompiledRubric, options: FrameOptions = {}): ScoreFrame {
   const kernel = kernelOf(rubric, "createFrame");
@@ -153,6 +167,13 @@ export function createFrame(rubric: CompiledRubric, options: FrameOptions = {}):
  * Clears a frame's inputs so that it can take the next body (outputs are overwritten by
  * `evaluateFrame`).
  * @param frame - the frame to clear
+ * @example
+ * const frame = createFrame(rubric);
+ * const slot = createReadSlot();
+ * for (const [code, cell] of Object.entries({ TG: "0.5", TC: "0.5", PG: "0.2", PC: "0.2" })) { readScore(cell, slot); giveInput(frame, rubric.index.get(code)!, slot); }
+ * resetFrame(frame);
+ * evaluateFrame(frame);
+ * codeName("status", frame.status[rubric.root]!) // => "missing"
  */
 export function resetFrame(frame: ScoreFrame): void {
   frame.inKind.fill(0);
@@ -169,6 +190,12 @@ export function resetFrame(frame: ScoreFrame): void {
  * @param frame - the body's frame
  * @param node - node position
  * @param slot - what `readValue` wrote
+ * @example
+ * const frame = createFrame(rubric);
+ * const slot = createReadSlot();
+ * readScore("NA", slot);
+ * giveInput(frame, rubric.index.get("PG")!, slot);
+ * frame.inKind[rubric.index.get("PG")!] === VALUE_NOT_APPLICABLE // => true
  */
 export function giveInput(frame: ScoreFrame, node: number, slot: ReadSlot): void {
   if (slot.kind === VALUE_ABSENT) return;
@@ -209,6 +236,12 @@ function applyGates(k: Kernel, f: ScoreFrame, i: number): void {
  * @param frame - inputs for one body (see `giveInput`); outputs are overwritten
  * @param weights - a checked weight vector for the frame's rubric; default the rubric's own
  * @throws TypeError when `weights` was made for another rubric
+ * @example
+ * const frame = createFrame(rubric);
+ * const slot = createReadSlot();
+ * for (const [code, cell] of Object.entries({ TG: "0.5", TC: "0.5", PG: "0.2", PC: "0.2" })) { readScore(cell, slot); giveInput(frame, rubric.index.get(code)!, slot); }
+ * evaluateFrame(frame, createWeights(rubric, rubricArrays(rubric).weights.map((w, i) => (i < 2 ? [0.8, 0.2][i]! : w))));
+ * formatFixed(frame.value[rubric.root]!, 4) // => "0.4400"
  */
 export function evaluateFrame(frame: ScoreFrame, weights?: WeightVector): void {
   const k = kernelOfFrame(frame);

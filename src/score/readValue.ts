@@ -20,7 +20,13 @@ import type { Kernel } from "../rubric/compileRubric.js";
 import type { Issue } from "../issue.js";
 import { describeValue } from "../issue.js";
 
-/** Reusable output of `readValue`, so that the hot path allocates nothing. */
+/**
+ * Reusable output of `readValue`, so that the hot path allocates nothing.
+ * @example
+ * const slot: ReadSlot = createReadSlot();
+ * readScore("0.25", slot);
+ * [slot.kind === VALUE_PRESENT, slot.value, slot.err] // => [true, 0.25, 0.005]
+ */
 export interface ReadSlot {
   kind: number;
   /** The score in [0, 1]. */
@@ -29,7 +35,11 @@ export interface ReadSlot {
   err: number;
 }
 
-/** Creates an empty slot for `readValue`. */
+/**
+ * Creates an empty slot for `readValue`.
+ * @example
+ * createReadSlot().kind === VALUE_ABSENT // => true
+ */
 export function createReadSlot(): ReadSlot {
   return { kind: VALUE_ABSENT, value: 0, err: 0 };
 }
@@ -37,6 +47,8 @@ export function createReadSlot(): ReadSlot {
 /**
  * Tokens read as "not applicable" (compared case-insensitively after trimming). Everything else
  * that is not a number (or an ordinal level) is an error; an empty cell is a missing value.
+ * @example
+ * NOT_APPLICABLE_TOKENS.map((t) => scoreBody(rubric, { values: { TG: t.toLowerCase() } }).nodes[2]!.status) // => ["not_applicable", "not_applicable", "not_applicable", "not_applicable", "not_applicable"]
  */
 export const NOT_APPLICABLE_TOKENS: readonly string[] = ["NA", "N/A", "N.A.", "NO APLICA", "NOT APPLICABLE"];
 const NA_SET = new Set(NOT_APPLICABLE_TOKENS);
@@ -189,7 +201,9 @@ function setScore(slot: ReadSlot, x: number, decimals: number): number {
  * @param decimalComma - also read `0,5` as 0.5
  * @returns `READ_OK` or an error code (`READ_NOT_A_NUMBER`, `READ_NOT_FINITE`, `READ_OUT_OF_RANGE`)
  * @example
- * readScore(" NA ", slot) // => 0, with slot.kind === VALUE_NOT_APPLICABLE
+ * const slot = createReadSlot();
+ * readScore(" NA ", slot); // => 0
+ * slot.kind === VALUE_NOT_APPLICABLE // => true
  */
 export function readScore(raw: unknown, slot: ReadSlot, decimalComma = false): number {
   const code = readRaw(raw, slot, undefined, decimalComma);

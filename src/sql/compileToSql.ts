@@ -34,15 +34,34 @@ import {
   type Expr,
 } from "./expr.js";
 
-/** Extra statistics of the aggregate query (`n`, `mean` and the status counts are always there). */
+/**
+ * Extra statistics of the aggregate query (`n`, `mean` and the status counts are always there).
+ * @example
+ * const stats: SqlStat[] = ["median", "max"];
+ * sqlColumns(rubric, { dialect: "duckdb", table: "t", by: ["state"], stats }).nodes[0]!.columns.max // => "iga:max"
+ */
 export type SqlStat = "median" | "sd" | "min" | "max";
-/** The statistics `stats` accepts, in the order the columns come. */
+/**
+ * The statistics `stats` accepts, in the order the columns come.
+ * @example
+ * SQL_STATS // => ["median", "sd", "min", "max"]
+ */
 export const SQL_STATS: readonly SqlStat[] = ["median", "sd", "min", "max"];
 
-/** A table name: one identifier, or a path of identifiers such as `["analytics", "survey"]`. */
+/**
+ * A table name: one identifier, or a path of identifiers such as `["analytics", "survey"]`.
+ * @example
+ * const table: SqlName = ["analytics", "survey"];
+ * compileToSql(rubric, { dialect: "postgres", table }).includes('FROM "analytics"."survey"') // => true
+ */
 export type SqlName = string | readonly string[];
 
-/** Options of `compileToSql`. */
+/**
+ * Options of `compileToSql`.
+ * @example
+ * const options: CompileSqlOptions = { dialect: "postgres", table: "survey", by: ["level"] };
+ * sqlColumns(rubric, options).leading // => ["level", "bodies"]
+ */
 export interface CompileSqlOptions {
   /** `duckdb`, `postgres` or `ansi` (Spark SQL, Trino, BigQuery). */
   readonly dialect: SqlDialect;
@@ -82,7 +101,12 @@ export interface CompileSqlOptions {
   readonly cells?: "text" | "number";
 }
 
-/** Output column names of the query, for callers that read its result. */
+/**
+ * Output column names of the query, for callers that read its result.
+ * @example
+ * const columns: SqlColumns = sqlColumns(rubric, { dialect: "duckdb", table: "t" });
+ * columns.leading // => ["id", "rubric"]
+ */
 export interface SqlColumns {
   /** Per body: the id column, the carried fields, and `rubric`; with `by`: the keys and `bodies`. */
   readonly leading: readonly string[];
@@ -107,7 +131,11 @@ const INVALID = 4;
 /** A cell read as nothing; otherwise a cell's kind is the status it gives its node. */
 const ABSENT = 0;
 
-/** The status names the per-body query writes, by status code. */
+/**
+ * The status names the per-body query writes, by status code.
+ * @example
+ * SQL_STATUS_NAMES.indexOf("scored") // => 2
+ */
 export const SQL_STATUS_NAMES = ["", "not_applicable", "scored", "missing", "invalid"] as const;
 
 const MAX_DOUBLE = Number.MAX_VALUE;
@@ -603,7 +631,9 @@ export function sqlColumns(rubric: CompiledRubric, options: CompileSqlOptions): 
  * @returns SQL text: one statement, without a trailing semicolon
  * @throws RangeError for unknown nodes, sets, statistics or dialects, and names a dialect cannot quote
  * @example
- * compileToSql(loadEdition("2017"), { dialect: "duckdb", table: "survey", by: ["state"] }) // => "-- ogmetric: mga-2017@1.0.0#5ede0e237441, aggregate, duckdb dialect\nWITH ..."
+ * const sql = compileToSql(rubric, { dialect: "duckdb", table: "survey", by: ["state"] });
+ * sql.split("\n")[0] // => `-- ogmetric: mga-2017@1.0.0#${rubric.hash.slice(0, 12)}, aggregate, duckdb dialect`
+ * sql.includes('GROUP BY') // => true
  */
 export function compileToSql(rubric: CompiledRubric, options: CompileSqlOptions): string {
   const columns = sqlColumns(rubric, options);

@@ -9,12 +9,26 @@
 import { NOT_APPLICABLE_TOKENS } from "../index.js";
 import { and, call, caseWhen, cmp, int, isNull, NULL, num, or, str, type Expr } from "./expr.js";
 
-/** The SQL dialects `compileToSql` writes. */
+/**
+ * The SQL dialects `compileToSql` writes.
+ * @example
+ * const dialect: SqlDialect = "postgres";
+ * quoteSql(dialect, "tg.ai") // => '"tg.ai"'
+ */
 export type SqlDialect = "duckdb" | "postgres" | "ansi";
-/** The dialect names, for option checks and help texts. */
+/**
+ * The dialect names, for option checks and help texts.
+ * @example
+ * SQL_DIALECTS.map((d) => quoteSql(d, "Nuevo León", "string")) // => ["'Nuevo León'", "E'Nuevo León'", "'Nuevo León'"]
+ */
 export const SQL_DIALECTS: readonly SqlDialect[] = ["duckdb", "postgres", "ansi"];
 
-/** What `quote` writes: an identifier (a table or column name) or a string literal. */
+/**
+ * What `quote` writes: an identifier (a table or column name) or a string literal.
+ * @example
+ * const kind: QuoteKind = "string";
+ * quoteSql("duckdb", "Jalisco", kind) // => "'Jalisco'"
+ */
 export type QuoteKind = "identifier" | "string";
 
 /** Everything the compiler asks of a dialect. */
