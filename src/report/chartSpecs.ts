@@ -75,7 +75,7 @@ export function chartSpecs(model: ReportModel): ChartSpec[] {
       title: `${w.ranking} ${keyWord.toLowerCase()}: ${root}`,
       note: w.rankingNote,
       spec: base(`${w.ranking} ${keyWord.toLowerCase()}: ${root}`, {
-        width: WIDTH,
+        width: 380,
         height: { step: STEP },
         data: { values: ranked.map((u) => ({ label: label(u), value: u.value, text: u.text })) },
         layer: layers,
@@ -91,7 +91,7 @@ export function chartSpecs(model: ReportModel): ChartSpec[] {
       title: w.bandTitle,
       note: w.bandNote,
       spec: base(w.bandTitle, {
-        width: WIDTH,
+        width: 240,
         height: { step: STEP },
         data: { values: banded.map((u) => ({ label: label(u), rank: u.rank, p05: u.band!.p05, p50: u.band!.p50, p95: u.band!.p95 })) },
         encoding: { y: { field: "label", type: "nominal", sort: unitOrder, title: keyWord, axis: { labelLimit: 220 } } },

@@ -18,7 +18,7 @@ export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 
 const CSS = `
 :root { color-scheme: light; }
-body { font-family: sans-serif; color: #222; background: #fff; margin: 0 auto; max-width: 1100px; padding: 24px 32px 48px; line-height: 1.45; }
+body { font-family: sans-serif; color: #222; background: #fff; margin: 0 auto; max-width: 1200px; padding: 24px 32px 48px; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin: 0 0 4px; }
 h2 { font-size: 1.15rem; margin: 36px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .subtitle { color: #555; margin: 0 0 16px; }
@@ -28,10 +28,12 @@ dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 code { font-family: monospace; font-size: 0.9em; }
 .headline { font-size: 1.05rem; margin: 16px 0 0; }
 .headline strong { font-size: 1.4rem; }
-figure { margin: 0; }
+figure { margin: 0; display: table; }
 figure svg { max-width: 100%; height: auto; }
 figcaption, .note { color: #555; font-size: 0.85rem; margin-top: 4px; }
-.charts-row { display: flex; flex-wrap: wrap; gap: 32px; align-items: flex-start; }
+figcaption { display: table-caption; caption-side: bottom; }
+.charts-row { display: flex; flex-wrap: wrap; gap: 0 32px; align-items: flex-start; }
+.charts-row > section { flex: 0 0 auto; }
 table { border-collapse: collapse; font-size: 0.85rem; margin-top: 8px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; }
 th { border-bottom: 1px solid #999; font-weight: 600; }
