@@ -49,7 +49,7 @@ export function escapeHtml(text: string): string {
 
 function fileRows(label: string, f: FileInfo, w: ReturnType<typeof words>): string {
   const rows = [
-    [label, `<code>${escapeHtml(f.file)}</code>: ${f.bodies} ${escapeHtml(w.bodies.toLowerCase())}${f.rejected > 0 ? `, ${f.rejected} ${escapeHtml(w.rejected)}` : ""}`],
+    [label, `<code>${escapeHtml(f.file)}</code>: ${f.bodies} ${escapeHtml(w.bodies.toLowerCase())}${f.rejected > 0 ? `, ${f.rejected} ${escapeHtml(f.rejected === 1 ? w.rejectedOne : w.rejected)}` : ""}`],
     [w.rubric, `${escapeHtml(f.rubricLabel)}: <code>${escapeHtml(f.rubricId)}@${escapeHtml(f.rubricVersion)}</code>`],
     [w.hash, `<code>${escapeHtml(f.rubricHash)}</code>`],
   ];
