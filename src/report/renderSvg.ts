@@ -7,7 +7,12 @@ let engines: Promise<{ vega: Vega; vegaLite: VegaLite }> | undefined;
 
 /** Loads vega and vega-lite once, on first use: only a report needs them (about 0.2 s). */
 function loadEngines(): Promise<{ vega: Vega; vegaLite: VegaLite }> {
-  engines ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
+  engines ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vegaLite]) => {
+    // Text widths by vega's estimate, never by a canvas (vega measures with the `canvas` package
+    // when one is installed), so label layout, and the bytes, do not depend on the machine.
+    (vega as unknown as { textMetrics: { canvas(use: boolean): void } }).textMetrics.canvas(false);
+    return { vega, vegaLite };
+  });
   return engines;
 }
 
@@ -24,7 +29,8 @@ function strictLogger(vega: Vega) {
 
 /**
  * Compiles a Vega-Lite specification and renders it to an SVG string with vega's headless view
- * (no canvas, no DOM: text widths are estimated, so the output is the same on every machine).
+ * (no canvas, no DOM: text widths are estimated, even where the `canvas` package is installed,
+ * so the output is the same on every machine).
  *
  * Vega numbers the clip paths and gradients of its SVGs from a counter shared by the process; the
  * ids are renumbered here under `idPrefix`, so the same spec gives the same bytes whatever was
