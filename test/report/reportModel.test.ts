@@ -1,3 +1,4 @@
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { loadEdition } from "../../src/index.js";
 import { chartSpecs, SCATTER_POINT_LIMIT } from "../../src/report/chartSpecs.js";
@@ -187,5 +188,22 @@ describe("reportHtml", () => {
     const html = reportHtml(buildReportModel(summary(rows, "type"), { ...OPTIONS, by: "type" }), []);
     expect(html).toContain("&lt;b&gt;&amp;&#39;&quot;");
     expect(html).not.toContain("<b>&'\"");
+  });
+});
+
+describe("src/report in a browser bundle", () => {
+  it("bundles for the browser with no Node module (vega and vega-lite left to the page)", async () => {
+    const out = await build({
+      entryPoints: [new URL("../../src/report/index.ts", import.meta.url).pathname],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      external: ["vega", "vega-lite"],
+      write: false,
+      logLevel: "silent",
+    });
+    const code = out.outputFiles[0]!.text;
+    expect(code).not.toMatch(/from ["']node:|import\(["']node:|require\(["']node:/);
+    expect(code).toMatch(/import\(["']vega["']\)/);
   });
 });
