@@ -25,6 +25,17 @@ export interface AggregateOptions {
   readonly order?: "first_seen" | "key";
   /** Name of the input (a file), used in issue paths with the row number given to `add`. */
   readonly source?: string;
+  /**
+   * Most groups (default 100,000): each holds a dozen numbers per node, so a grouping by a key
+   * that is nearly unique per body (an id, a name) would grow without bound. Past it, `add`
+   * throws a `RangeError` saying so.
+   */
+  readonly maxGroups?: number;
+  /**
+   * Most values kept for medians and quantiles, over all groups and nodes (default 16,000,000:
+   * 128 MB). Past it, `add` throws a `RangeError` saying so.
+   */
+  readonly maxKeptValues?: number;
 }
 
 /** Statistics of one node within one group. */
@@ -121,6 +132,9 @@ export class Aggregator {
   readonly #reportedStates = new Set<string>();
   readonly #source: string | undefined;
   readonly #keepValues: boolean;
+  readonly #maxGroups: number;
+  readonly #maxKept: number;
+  #kept = 0;
   readonly #wantSpread: boolean;
   readonly #wantRange: boolean;
   readonly #byState: number;
@@ -148,6 +162,8 @@ export class Aggregator {
     this.#order = options.order ?? "first_seen";
     this.#byState = this.#by.indexOf("state");
     this.#source = options.source;
+    this.#maxGroups = options.maxGroups ?? 100_000;
+    this.#maxKept = options.maxKeptValues ?? 16_000_000;
   }
 
   /**
@@ -212,7 +228,12 @@ export class Aggregator {
           if (v < min[j]!) min[j] = v;
           if (v > max[j]!) max[j] = v;
         }
-        kept?.[j]!.push(v);
+        if (kept) {
+          if (++this.#kept > this.#maxKept) {
+            throw new RangeError(`Aggregator: medians and quantiles keep every value, and this table needs more than ${this.#maxKept}; ask for n, mean, sd, min and max only, or group more coarsely`);
+          }
+          kept[j]!.push(v);
+        }
       } else if (s === STATUS_NOT_APPLICABLE) na[j]!++;
       else if (s === STATUS_MISSING || s === STATUS_PENDING) missing[j]!++;
     }
@@ -247,6 +268,9 @@ export class Aggregator {
     const id = key.reduce(joinKey, "");
     let g = this.#groups.get(id);
     if (!g) {
+      if (this.#groups.size >= this.#maxGroups) {
+        throw new RangeError(`Aggregator: more than ${this.#maxGroups} groups by ${this.#by.join(", ")}; a table groups bodies by a key they share (state, type, level), and per-body results come without --by`);
+      }
       g = new Group(key, stateCode, this.#codes.length, this.#keepValues);
       this.#groups.set(id, g);
     }

@@ -32,9 +32,10 @@ Usage: ogmetric <command> [options]
 Commands:
   score INPUT.csv         score every body (one row per body, or a table with --by)
   aggregate SCORES.csv    group statistics of a scores file (national without --by)
-  validate RUBRIC.json    check a rubric file and list every issue
+  validate FILE.json      check a rubric or crosswalk file and list every issue
   editions                list the built-in rubrics with version and hash
-  explain INPUT.csv       show the scoring tree of one body (--id ID)
+  explain INPUT.csv       show the scoring tree of one body (--id ID or --row N)
+  sql                     print SQL that scores a database table (--dialect duckdb|postgres|ansi)
   report SCORES.csv       one self-contained HTML page of charts from a scores file
 
 Options:
@@ -58,9 +59,10 @@ Options:
                           one column per per-observation leaf (e.g. tc.disp); one row each
 ${INPUT_OPTIONS}
   --out FILE              write here (atomically: a temporary file renamed on success);
-                          default standard output
+                          default standard output, also "-"
   --format csv|json|ndjson  output format (default csv)
   --rejects FILE          write rejected rows here: file,row,column,code,reason,record
+                          ("-": standard output, when --out names a file)
   --by KEY                write the aggregate table grouped by KEY instead (repeatable;
                           id, name, state, level, type or a carried column)
 ${SELECT_OPTIONS}
@@ -95,9 +97,9 @@ Options:
                           level, type, name, or any carried column
 ${SELECT_OPTIONS}
   --round N               round means and statistics to N decimals, half up
-  --out FILE              write here atomically (default standard output)
+  --out FILE              write here atomically (default standard output, also "-")
   --format csv|json|ndjson  output format (default csv)
-  --rejects FILE          write rejected rows here
+  --rejects FILE          write rejected rows here ("-": standard output, when --out is a file)
   --edition 2017|2019     take node columns from this rubric (default: the columns after the
   --rubric FILE.json      "rubric" column, which must be the same on every row)
 ${INPUT_OPTIONS}
@@ -108,10 +110,13 @@ ${COMMON}
 Example:
   ogmetric aggregate scores.csv --by state --round 2`,
 
-  validate: `Usage: ogmetric validate RUBRIC.json [--format text|json]
+  validate: `Usage: ogmetric validate FILE.json [--format text|json]
 
 Checks a rubric file: schema and meaning (weights, cycles, gates, aliases...). Prints every
 issue with its JSON path and exits 1, or prints the rubric's id, version and hash and exits 0.
+Warns (still exit 0) when a rubric keeps a built-in edition's id@version but not its content.
+A crosswalk file (with "mappings", or "from" and "to", and no "nodes") is checked as a
+crosswalk, against the built-in editions its sides name. Files over 16 MiB are refused.
 
 Options:
   --format text|json      output format (default text)
@@ -125,20 +130,22 @@ Options:
   --format text|json      output format (default text)
 ${COMMON}`,
 
-  explain: `Usage: ogmetric explain INPUT.csv (--edition 2017|2019 | --rubric FILE.json) --id ID [options]
+  explain: `Usage: ogmetric explain INPUT.csv (--edition 2017|2019 | --rubric FILE.json) (--id ID | --row N) [options]
 
 Prints the scoring tree of one body: every node's value and where it came from, and each
 child's weight, share after re-weighting and contribution.
 
 Options:
-  --id ID                 the body (value of the id column)
+  --id ID                 the body (value of the id column); an unknown id gets the
+                          nearest ids as suggestions
+  --row N                 or the body on row N (header = row 1), for ids that cannot be typed
   --edition 2017|2019     built-in rubric
   --rubric FILE.json      rubric file instead
   --observations FILE     observations of one set (repeatable), as for score
 ${INPUT_OPTIONS}
   --format text|json      output format (default text)
   --lang es|en            label language (default es)
-  --decimals N            decimals shown for every figure (default 4)
+  --decimals N            decimals of every figure shown (default 4; weights as written)
   --allow-missing         explain even when an input the index needs is absent
   --decimal-comma         also read numbers written with a decimal comma (0,5)
 ${COMMON}

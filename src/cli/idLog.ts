@@ -18,13 +18,30 @@
  * to 4 characters (they never collide with each other), but a 1-character id and a 2-character
  * one share only 64 independent bits (at most 65,536 × n / 2^64: 4 × 10^-8 for ten million).
  * A false duplicate would stop the run showing both rows, so it cannot pass unseen.
+ *
+ * Memory stays bounded whatever the number of rows: the table grows to at most `maxSlots` slots
+ * (2^20 by default: 16 MB, about 786,000 distinct ids). When it is that full, its entries are
+ * sorted by hash (a radix sort, linear) and written to a temporary file as one run, and the table
+ * starts empty again. A repeat within the rows of one run is found when it is added, as before;
+ * repeats across runs are found by `finish`, which merges the runs (each read through a small
+ * buffer) and compares the hashes. The temporary file is unlinked when opened, so nothing is
+ * left behind, even after SIGKILL.
  */
+
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import type { CsvRecordBatch } from "../io/csvRecordReader.js";
 
-/** A repeated id: the row where it was first seen and the row that repeats it. */
+/**
+ * A repeated id: the row where it was first seen and the row that repeats it. `id` is the text
+ * when it was at hand: a repeat found only when spilled runs are merged (`finish`) has none, and
+ * the caller recovers it from the file when it can.
+ */
 export interface DuplicateId {
-  readonly id: string;
+  readonly id: string | undefined;
   readonly first: number;
   readonly row: number;
 }
@@ -133,6 +150,8 @@ function hashWords(w: Int32Array, units: number, out: Int32Array): void {
 export interface IdLogOptions {
   /** How many duplicates keep their id text for `duplicates()` (default 10). */
   readonly list?: number;
+  /** Most table slots before spilling to disk, a power of two from 2^4 (default 2^20: 16 MB). */
+  readonly maxSlots?: number;
 }
 
 /**
@@ -149,6 +168,8 @@ export class IdLog {
   #table = new Int32Array(4 << 10);
   #mask = (1 << 10) - 1;
   #distinct = 0;
+  /** Ids in the table now (the others were spilled). */
+  #inTable = 0;
   #added = 0;
   #probes = 0;
   readonly #hash = new Int32Array(3);
@@ -157,14 +178,32 @@ export class IdLog {
   #dupRows = new Int32Array(64);
   #dupFirsts = new Int32Array(64);
   #dups = 0;
-  /** The first duplicates, with their id text. */
-  readonly #listed: DuplicateId[] = [];
+  /** Id text of the first duplicates found as they were added, by row. */
+  readonly #texts = new Map<number, string>();
   readonly #list: number;
+
+  readonly #maxSlots: number;
+  /** The spill file (opened on the first spill) and where each run begins and ends in it, in entries. */
+  #fd: number | undefined;
+  readonly #runs: number[] = [];
+  #spilled = 0;
+  /** Rows whose id was added before the current run started: repeats of them surface in `finish`. */
+  #finished = false;
 
   constructor(options: IdLogOptions = {}) {
     const list = options.list ?? 10;
     if (!(Number.isInteger(list) && list >= 0)) throw new RangeError(`IdLog: list must be a whole number from 0, received ${list}`);
+    const maxSlots = options.maxSlots ?? 1 << 20;
+    if (!(Number.isInteger(maxSlots) && maxSlots >= 16 && (maxSlots & (maxSlots - 1)) === 0 && maxSlots <= 1 << 28)) {
+      throw new RangeError(`IdLog: maxSlots must be a power of two from 16 to 2^28, received ${maxSlots}`);
+    }
     this.#list = list;
+    this.#maxSlots = maxSlots;
+  }
+
+  /** Number of runs written to disk so far. */
+  get runs(): number {
+    return this.#runs.length / 2;
   }
 
   /** Number of ids logged (every call to `add`). */
@@ -233,8 +272,12 @@ export class IdLog {
 
   /** Places the hash in `#hash` with `row`; returns 0 for a new id, else the id's first row. */
   #insert(row: number): number {
+    if (this.#finished) throw new Error("IdLog: no id can be added after finish()");
     this.#added++;
-    if ((this.#distinct + 1) * 4 > (this.#mask + 1) * 3) this.#grow();
+    if ((this.#inTable + 1) * 4 > (this.#mask + 1) * 3) {
+      if (this.#mask + 1 >= this.#maxSlots) this.#spill();
+      else this.#grow();
+    }
     const h = this.#hash;
     const h0 = h[0]!;
     const h1 = h[1]!;
@@ -252,6 +295,7 @@ export class IdLog {
         t[at + 2] = h2;
         t[at + 3] = row;
         this.#distinct++;
+        this.#inTable++;
         this.#probes += probes;
         return 0;
       }
@@ -263,7 +307,7 @@ export class IdLog {
     }
   }
 
-  #duplicate(id: string, first: number, row: number): void {
+  #duplicate(id: string | undefined, first: number, row: number): void {
     if (this.#dups === this.#dupRows.length) {
       const rows = new Int32Array(this.#dups * 2);
       rows.set(this.#dupRows);
@@ -274,7 +318,7 @@ export class IdLog {
     }
     this.#dupRows[this.#dups] = row;
     this.#dupFirsts[this.#dups++] = first;
-    if (this.#listed.length < this.#list) this.#listed.push({ id: detach(id), first, row });
+    if (id !== undefined && this.#texts.size < this.#list) this.#texts.set(row, detach(id));
   }
 
   /**
@@ -287,7 +331,141 @@ export class IdLog {
    */
   reserve(n: number): void {
     if (!(Number.isInteger(n) && n >= 0 && n <= 2 ** 28)) throw new RangeError(`IdLog.reserve: n must be a whole number from 0 to 2^28, received ${n}`);
-    while (n * 4 > (this.#mask + 1) * 3) this.#grow();
+    while (n * 4 > (this.#mask + 1) * 3 && this.#mask + 1 < this.#maxSlots) this.#grow();
+  }
+
+  /** Writes the table's entries, sorted by hash, as one run of the spill file; empties the table. */
+  #spill(): void {
+    if (this.#fd === undefined) {
+      const path = join(tmpdir(), `ogmetric-ids-${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+      this.#fd = openSync(path, "wx+", 0o600);
+      unlinkSync(path);
+    }
+    const fd = this.#fd;
+    const t = this.#table;
+    const order = this.#sortedSlots();
+    // Written through a 64 KB buffer, so that a spill needs no copy of the table.
+    const out = new Int32Array(4096 * 4);
+    const bytes = new Uint8Array(out.buffer);
+    const start = this.#spilled;
+    let written = 0;
+    for (let i = 0; i < order.length; i += 4096) {
+      const n = Math.min(4096, order.length - i);
+      for (let j = 0; j < n; j++) out.set(t.subarray(order[i + j]!, order[i + j]! + 4), j * 4);
+      let off = 0;
+      while (off < n * 16) off += writeSync(fd, bytes, off, n * 16 - off, (start + written) * 16 + off);
+      written += n;
+    }
+    this.#runs.push(start, start + written);
+    this.#spilled += written;
+    t.fill(0);
+    this.#inTable = 0;
+  }
+
+  /** The table's entries (4 ints each), sorted by their first hash lane: see `#sortedSlots`. */
+  #sortedEntries(): Int32Array {
+    const t = this.#table;
+    const order = this.#sortedSlots();
+    const out = new Int32Array(order.length * 4);
+    for (let i = 0; i < order.length; i++) out.set(t.subarray(order[i]!, order[i]! + 4), i * 4);
+    return out;
+  }
+
+  /** Positions of the table's entries, sorted by their first hash lane, unsigned: an LSD radix sort in two 16-bit passes. */
+  #sortedSlots(): Int32Array {
+    const t = this.#table;
+    const n = this.#inTable;
+    let idx = new Int32Array(n);
+    let k = 0;
+    for (let at = 0; at < t.length; at += 4) if (t[at + 3] !== 0) idx[k++] = at;
+    let tmp = new Int32Array(n);
+    for (const shift of [0, 16]) {
+      const count = new Int32Array(65537);
+      for (let i = 0; i < n; i++) count[((t[idx[i]!]! >>> shift) & 0xffff) + 1]!++;
+      for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
+      for (let i = 0; i < n; i++) tmp[count[(t[idx[i]!]! >>> shift) & 0xffff]!++] = idx[i]!;
+      [idx, tmp] = [tmp, idx];
+    }
+    return idx;
+  }
+
+  /**
+   * Finds the repeats across spilled runs (a no-op when nothing was spilled): merges the runs and
+   * the table by hash, reading each run through a small buffer. Call once, after the last id;
+   * `duplicateCount` and `duplicates()` are then complete (repeats found here carry no id text).
+   */
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#fd === undefined) return;
+    const fd = this.#fd;
+    const sources: { buf: Int32Array; at: number; len: number; next: number; end: number }[] = [];
+    const BUF = 4096; // entries per read: 64 KB
+    for (let r = 0; r < this.#runs.length; r += 2) {
+      sources.push({ buf: new Int32Array(BUF * 4), at: 0, len: 0, next: this.#runs[r]!, end: this.#runs[r + 1]! });
+    }
+    const last = this.#sortedEntries();
+    sources.push({ buf: last, at: 0, len: last.length / 4, next: 0, end: 0 });
+    const refill = (s: (typeof sources)[number]): boolean => {
+      if (s.at < s.len) return true;
+      if (s.next >= s.end) return false;
+      const take = Math.min(BUF, s.end - s.next);
+      const bytes = new Uint8Array(s.buf.buffer, 0, take * 16);
+      let got = 0;
+      while (got < bytes.length) got += readSync(fd, bytes, got, bytes.length - got, s.next * 16 + got);
+      s.next += take;
+      s.at = 0;
+      s.len = take;
+      return true;
+    };
+    // Rows of one id seen in several runs (at most once per run: the table kept it once).
+    const found: number[][] = [];
+    const group: number[] = [];
+    for (;;) {
+      // The smallest first lane among the sources' heads (unsigned).
+      let min = -1;
+      for (const s of sources) {
+        if (!refill(s)) continue;
+        const h = s.buf[s.at * 4]! >>> 0;
+        if (min < 0 || h < min) min = h;
+      }
+      if (min < 0) break;
+      // Every entry with that first lane, from every source; the other lanes tell ids apart.
+      group.length = 0;
+      for (const s of sources) {
+        while (refill(s) && s.buf[s.at * 4]! >>> 0 === min) {
+          const at = s.at * 4;
+          group.push(s.buf[at + 1]!, s.buf[at + 2]!, s.buf[at + 3]!);
+          s.at++;
+        }
+      }
+      if (group.length > 3) {
+        const seen = new Map<string, number[]>();
+        for (let i = 0; i < group.length; i += 3) {
+          const key = `${group[i]},${group[i + 1]}`;
+          const rows = seen.get(key);
+          if (rows) rows.push(group[i + 2]!);
+          else seen.set(key, [group[i + 2]!]);
+        }
+        for (const rows of seen.values()) if (rows.length > 1) found.push(rows.sort((x, y) => x - y));
+      }
+    }
+    closeSync(fd);
+    this.#fd = undefined;
+    // Each later sighting repeats the first; a repeat found within a later run named that run's
+    // first sighting as its first row: it gets the true one.
+    const trueFirst = new Map<number, number>();
+    for (const rows of found) {
+      for (let k = 1; k < rows.length; k++) {
+        trueFirst.set(rows[k]!, rows[0]!);
+        this.#distinct--;
+        this.#duplicate(undefined, rows[0]!, rows[k]!);
+      }
+    }
+    for (let k = 0; k < this.#dups; k++) {
+      const f = trueFirst.get(this.#dupFirsts[k]!);
+      if (f !== undefined && f < this.#dupFirsts[k]!) this.#dupFirsts[k] = f;
+    }
   }
 
   /** Doubles the table, placing every id again. */
@@ -320,7 +498,11 @@ export class IdLog {
    * @returns the duplicates; empty when every id is distinct
    */
   duplicates(limit = this.#list): DuplicateId[] {
-    return this.#listed.slice(0, limit);
+    const order = Int32Array.from({ length: this.#dups }, (_, k) => k).sort((a, b) => this.#dupRows[a]! - this.#dupRows[b]!);
+    return Array.from(order.subarray(0, Math.min(limit, order.length)), (k) => {
+      const row = this.#dupRows[k]!;
+      return { id: this.#texts.get(row), first: this.#dupFirsts[k]!, row };
+    });
   }
 
   /**

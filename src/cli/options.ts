@@ -57,7 +57,8 @@ const progressShape = {
 const base = { debug: flag, help: flag };
 /** What `score` and `aggregate` write: rows or a table, its format, rejects, grouping, rounding. */
 const outputShape = {
-  out: path.optional(),
+  // `--out -` is standard output, as when --out is left out (see checkOutputs).
+  out: path.optional().transform((p) => (p === "-" ? undefined : p)),
   format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
   rejects: path.optional(),
   by: list,
@@ -139,7 +140,13 @@ const SCHEMAS = {
       ...inputShape,
       positionals: one("input file (INPUT.csv)"),
       observations: list,
-      id: z.string({ error: "expected the id of the body to explain" }),
+      id: z.string().optional(),
+      row: z
+        .string()
+        .regex(/^\d+$/, { error: "expected a row number of 2 or more (row 1 is the header)" })
+        .transform(Number)
+        .refine((n) => n >= 2 && Number.isSafeInteger(n), { error: "expected a row number of 2 or more (row 1 is the header)" })
+        .optional(),
       format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
       lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
       decimals: decimals.default(4),
@@ -148,6 +155,9 @@ const SCHEMAS = {
     })
     .strict()
     .superRefine(exactlyOneRubric)
+    .superRefine((o, ctx) => {
+      if ((o.id === undefined) === (o.row === undefined)) ctx.addIssue({ code: "custom", path: ["id"], message: "give either --id ID or --row N (the body on row N, the header being row 1)", params: CROSS });
+    })
     .transform(({ positionals, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({ ...o, allowMissing, decimalComma, input: positionals })),
   report: z
     .object({

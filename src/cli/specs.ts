@@ -38,7 +38,7 @@ export const SPECS = {
   aggregate: { ...common, ...input, ...rubricFlags, ...progress, out: "value", format: "value", rejects: "value", by: "list", stats: "list", order: "value", round: "value", raw: "flag", ...selection },
   validate: { ...common, format: "value" },
   editions: { ...common, format: "value" },
-  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value", "allow-missing": "flag", "decimal-comma": "flag" },
+  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", row: "value", format: "value", lang: "value", decimals: "value", "allow-missing": "flag", "decimal-comma": "flag" },
   report: { ...common, compare: "value", uncertainty: "value", by: "value", out: "value", rejects: "value", date: "value", lang: "value", decimals: "value", rubric: "list" },
 } as const satisfies Record<string, FlagSpec>;
 

@@ -50,6 +50,8 @@ export class BodyScorer {
   readonly #slot: ReadSlot = createReadSlot();
   readonly #weights: WeightVector | undefined;
   readonly #comma: boolean;
+  /** Observations were loaded since the frame was last fully reset. */
+  #observed = true;
   /** Raw input of each node given directly, kept when explaining. */
   readonly #raw: (number | string | undefined)[] | undefined;
 
@@ -68,7 +70,10 @@ export class BodyScorer {
 
   /** Clears the previous body's inputs. */
   begin(): void {
-    resetFrame(this.frame);
+    if (this.#observed) {
+      resetFrame(this.frame);
+      this.#observed = false;
+    } else this.frame.inKind.fill(0); // nothing else was written since the last reset
     this.#raw?.fill(undefined);
   }
 
@@ -138,6 +143,7 @@ export class BodyScorer {
    * @returns false when the store has nothing for the body
    */
   observe(store: ObservationStore, id: string): boolean {
+    this.#observed = true;
     return store.load(id, this.frame);
   }
 

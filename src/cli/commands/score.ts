@@ -1,11 +1,11 @@
 import { formatFixed, resolveState, type CompiledRubric } from "../../index.js";
 import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, READ_OK, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
-import { CsvRecordReader, DECIMAL_EMPTY, DECIMAL_OTHER, DECIMAL_PLAIN, RECORD_BLANK, RECORD_PROBLEM, TextPool, createDecimalSlot, type CsvRecordBatch } from "../../io/csvRecordReader.js";
+import { CsvRecordReader, DECIMAL_EMPTY, DECIMAL_OTHER, DECIMAL_PLAIN, RECORD_BLANK, RECORD_OK, RECORD_PROBLEM, TextPool, createDecimalSlot, type CsvRecordBatch } from "../../io/csvRecordReader.js";
 import type { CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
-import { IdLog, detach } from "../idLog.js";
+import { CliError, aggregatorLimit, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
+import { IdLog, detach, type DuplicateId } from "../idLog.js";
 import { NumberText } from "../numberText.js";
 import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
@@ -72,9 +72,15 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
 
     const pass = await scorePass(o, rubric, csv, plan, nodes, store, out, rejects, reporter);
 
+    pass.ids.finish();
     if (pass.ids.duplicateCount > 0) {
       const n = pass.ids.duplicateCount;
-      const lines = pass.ids.duplicates(10).map((h) => `${at(o.input, h.row, plan.idCol + 1)}id ${JSON.stringify(h.id)} is used again (first in row ${h.first})`);
+      const listed = await withIdTexts(pass.ids.duplicates(10), o.input, csvOptions, plan.idCol);
+      const lines = listed.map((h) =>
+        h.id === undefined
+          ? `${at(o.input, h.row, plan.idCol + 1)}the id of row ${h.first} is used again`
+          : `${at(o.input, h.row, plan.idCol + 1)}id ${JSON.stringify(h.id)} is used again (first in row ${h.first})`,
+      );
       if (n > 10) lines.push(`... and ${n - 10} more`);
       const written = o.out === undefined || o.out === "-" ? "rows already sent to standard output are incomplete: discard them" : "nothing was written";
       throw new CliError(`${o.input}: ${n} row${n === 1 ? " repeats" : "s repeat"} an earlier id; ids must be unique (${written})`, undefined, lines);
@@ -119,7 +125,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
   } catch (e) {
     outputs.abort();
-    throw e;
+    throw aggregatorLimit(e, o.input);
   } finally {
     csv.close();
     for (const f of opened) f.csv.close();
@@ -406,4 +412,24 @@ class StateNames {
     const shown = [...this.#unknown.keys()].slice(0, 10).map((s) => JSON.stringify(s)).join(", ");
     reporter.line(`${file}: warning: ${this.#unknown.size} state spelling${this.#unknown.size === 1 ? "" : "s"} not recognised (${shown}${this.#unknown.size > 10 ? ", ..." : ""}); state_name and state_code are empty for them`);
   }
+}
+
+/**
+ * The id text of repeats found only when the duplicate-id log merged its spilled runs: read back
+ * from the file (only when some are listed without it; not possible on standard input).
+ */
+async function withIdTexts(listed: readonly DuplicateId[], input: string, options: CsvReadOptions, idCol: number): Promise<DuplicateId[]> {
+  const wanted = new Set(listed.filter((d) => d.id === undefined).map((d) => d.row));
+  if (wanted.size === 0 || input === "-") return [...listed];
+  const texts = new Map<number, string>();
+  const csv = await CsvRecordReader.open(input, { ...options, name: input });
+  try {
+    for await (const b of csv) {
+      for (let r = 0; r < b.length; r++) if (wanted.has(b.row(r)) && b.status(r) === RECORD_OK) texts.set(b.row(r), b.text(r, idCol));
+      if (texts.size === wanted.size) break;
+    }
+  } finally {
+    csv.close();
+  }
+  return listed.map((d) => (d.id === undefined && texts.has(d.row) ? { ...d, id: texts.get(d.row)! } : d));
 }
