@@ -36,6 +36,7 @@ Commands:
   editions                list the built-in rubrics with version and hash
   explain INPUT.csv       show the scoring tree of one body (--id ID or --row N)
   sql                     print SQL that scores a database table (--dialect duckdb|postgres|ansi)
+  report SCORES.csv       one self-contained HTML page of charts from a scores file
 
 Options:
   --version               print the version
@@ -151,4 +152,27 @@ ${COMMON}
 
 Example:
   ogmetric explain bso.csv --edition 2017 --encoding latin1 --map id=SO --id ASF`,
+
+  report: `Usage: ogmetric report SCORES.csv [--compare OTHER.csv] [--uncertainty MC.csv] [options]
+
+Writes one self-contained HTML page (inline SVG charts and CSS, no script, nothing loaded
+from the network) from a file written by "ogmetric score" (per body): the ranking of groups
+by the index, a scatter of bodies (transparency vs participation), the index by type of body,
+the sub-index profile of each group, and with --compare a slope chart of rank shifts.
+
+Options:
+  --out FILE              write the page here atomically (default standard output)
+  --by state|type|level   the groups ranked and profiled (default state)
+  --compare OTHER.csv     a second scores file (another edition or run): slope chart of ranks
+  --uncertainty MC.csv    rank bands: columns unit, rank_p05, rank_p50, rank_p95 (optional by)
+  --decimals N            decimals printed; ranks are judged on the printed values (default 2)
+  --lang es|en            the report's words and node labels (default es)
+  --date YYYY-MM-DD       the date shown (default today, UTC); fix it for reproducible files
+  --rubric FILE.json      the rubric of a scores file that is not a built-in edition
+                          (repeatable: one for --compare too)
+  --rejects FILE          write rejected rows here
+${COMMON}
+
+Example:
+  ogmetric report scores2019.csv --compare scores2017.csv --lang en --out report.html`,
 };

@@ -159,6 +159,25 @@ const SCHEMAS = {
       if ((o.id === undefined) === (o.row === undefined)) ctx.addIssue({ code: "custom", path: ["id"], message: "give either --id ID or --row N (the body on row N, the header being row 1)", params: CROSS });
     })
     .transform(({ positionals, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({ ...o, allowMissing, decimalComma, input: positionals })),
+  report: z
+    .object({
+      ...base,
+      positionals: one("scores file (SCORES.csv)"),
+      compare: path.optional(),
+      uncertainty: path.optional(),
+      by: z.enum(["state", "type", "level"], { error: "expected state, type or level" }).default("state"),
+      out: path.optional(),
+      rejects: path.optional(),
+      date: z
+        .string()
+        .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toJSON()?.startsWith(s) === true, { error: "expected a date YYYY-MM-DD" })
+        .optional(),
+      lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
+      decimals: decimals.default(2),
+      rubric: z.array(path).default([]),
+    })
+    .strict()
+    .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
 };
 
 export type ScoreOptions = z.output<typeof SCHEMAS.score>;
@@ -169,6 +188,7 @@ export interface EditionsOptions {
   readonly format: "text" | "json";
 }
 export type ExplainOptions = z.output<typeof SCHEMAS.explain>;
+export type ReportOptions = z.output<typeof SCHEMAS.report>;
 export type { StatName };
 
 /**
@@ -194,6 +214,7 @@ const POSITIONAL_NAMES: Record<SchemaCommand, string> = {
   aggregate: "SCORES.csv",
   validate: "RUBRIC.json",
   explain: "INPUT.csv",
+  report: "SCORES.csv",
 };
 
 /**

@@ -100,6 +100,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return (await import("./commands/validate.js")).validate(parseOptions("validate", parsed), io);
       case "explain":
         return await (await import("./commands/explain.js")).explain(parseOptions("explain", parsed), io);
+      case "report":
+        return await (await import("./commands/report.js")).report(parseOptions("report", parsed), io);
     }
   } catch (e) {
     return report(e, io, debug);

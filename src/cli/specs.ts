@@ -39,6 +39,7 @@ export const SPECS = {
   validate: { ...common, format: "value" },
   editions: { ...common, format: "value" },
   explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", row: "value", format: "value", lang: "value", decimals: "value", "allow-missing": "flag", "decimal-comma": "flag" },
+  report: { ...common, compare: "value", uncertainty: "value", by: "value", out: "value", rejects: "value", date: "value", lang: "value", decimals: "value", rubric: "list" },
 } as const satisfies Record<string, FlagSpec>;
 
 export type CommandName = keyof typeof SPECS;
