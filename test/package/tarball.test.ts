@@ -1,5 +1,5 @@
 /**
- * The packed package, as npm would publish it. `npm test` packs once (`node scripts/pack.mjs`,
+ * The packed package, as npm would publish it. `npm test` packs once (`node .ci/pack.mjs`,
  * which runs `prepack`: the build) before vitest starts; these tests read that tarball:
  *
  * - publint (every level, suggestions included) and @arethetypeswrong/cli (every resolution mode,
@@ -31,7 +31,7 @@ let files: string[] = [];
 let packed: Record<string, unknown> & { scripts?: Record<string, string>; files?: string[] } = {};
 
 beforeAll(() => {
-  if (!existsSync(TARBALL)) throw new Error(`${TARBALL} is missing: \`npm test\` packs it first (or run \`node scripts/pack.mjs\`)`);
+  if (!existsSync(TARBALL)) throw new Error(`${TARBALL} is missing: \`npm test\` packs it first (or run \`node .ci/pack.mjs\`)`);
   mkdirSync(unpacked, { recursive: true });
   execFileSync("tar", ["-xzf", TARBALL, "-C", unpacked]);
   files = execFileSync("tar", ["-tzf", TARBALL], { encoding: "utf8" })

@@ -2,9 +2,9 @@
 /**
  * Packing helpers (npm scripts; no dependency).
  *
- *   node scripts/pack.mjs strip     prepack, after the build: drop `scripts.prepare` from package.json
- *   node scripts/pack.mjs restore   postpack: put package.json back, byte for byte
- *   node scripts/pack.mjs           npm test: pack once into node_modules/.cache/ogmetric-pack/
+ *   node .ci/pack.mjs strip     prepack, after the build: drop `scripts.prepare` from package.json
+ *   node .ci/pack.mjs restore   postpack: put package.json back, byte for byte
+ *   node .ci/pack.mjs           npm test: pack once into node_modules/.cache/ogmetric-pack/
  *
  * Why strip: `prepare` builds dist/ where the sources are, on `npm install` in a clone and when npm
  * installs ogmetric as a git dependency (npm runs only `prepare` there, not `prepack`). A tarball
@@ -49,6 +49,6 @@ if (command === "strip") {
   const file = join(cache, info.filename);
   console.log(`packed ${info.filename}: ${info.entryCount} files, ${(statSync(file).size / 1024).toFixed(0)} KB (${file})`);
 } else {
-  console.error(`scripts/pack.mjs: unknown command "${command}" (strip, restore or pack)`);
+  console.error(`.ci/pack.mjs: unknown command "${command}" (strip, restore or pack)`);
   process.exit(2);
 }
