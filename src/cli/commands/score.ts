@@ -1,5 +1,5 @@
 import { formatFixed, resolveState, type CompiledRubric } from "../../index.js";
-import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, READ_OK, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
+import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
 import { CsvReader, type CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
@@ -13,7 +13,8 @@ import { splitStats, type ScoreOptions } from "../options.js";
 import { RankedRows } from "../rankedRows.js";
 import { checkRequiredInputs } from "../required.js";
 import { checkOutputs, RunOutputs, type Output } from "../outputs.js";
-import { RejectLog, cellReason, recordText, reportAccount, reportRejects } from "../rejects.js";
+import { giveRow } from "../giveRow.js";
+import { RejectLog, recordText, reportAccount, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
 import { selectNodes, writeTable } from "../tableOutput.js";
 
@@ -237,26 +238,9 @@ async function scorePass(
       }
 
       scorer.begin();
-      let reasons: string | undefined;
-      let badCol = -1;
-      let badCode = "";
-      for (let k = 0; k < nValues; k++) {
-        const node = valueNodes[k]!;
-        const cell = row[valueCols[k]!]!;
-        const code = scorer.give(node, cell);
-        if (code !== READ_OK) {
-          const issue = scorer.issue(node, cell, code);
-          const name = header[valueCols[k]!]!;
-          const shown = name === rubric.nodes[node]!.code ? JSON.stringify(name) : `${JSON.stringify(name)} (${rubric.nodes[node]!.code})`;
-          reasons = `${reasons === undefined ? "" : `${reasons}; `}${cellReason(shown, issue)}`;
-          if (badCol < 0) {
-            badCol = valueCols[k]!;
-            badCode = issue.code;
-          }
-        }
-      }
-      if (reasons !== undefined) {
-        rejects.add(file, rowNo, badCol + 1, header[badCol]!, badCode, reasons, recordText(row, delimiter));
+      const bad = giveRow(scorer, header, row, valueCols, valueNodes);
+      if (bad !== undefined) {
+        rejects.add(file, rowNo, bad.col + 1, header[bad.col]!, bad.code, bad.reasons, recordText(row, delimiter));
         noteRejected(row, rowNo);
         continue;
       }
