@@ -183,7 +183,6 @@ export interface PairedBody {
 export function buildComparison(plan: ComparisonPlan, paired: readonly PairedBody[], unmatched: readonly UnmatchedBody[], options: CompareOptions): Comparison {
   const { from, to } = plan;
   const [labelFrom, labelTo] = sideLabels(from.rubric, to.rubric, options.labels);
-  const assumedUpper = plan.upper.filter((u) => u.assumed).map((u) => plan.fromOfTo.get(u.toNode)!);
   const pairIndexOfTo = new Map<number, number>(plan.pairNodes.map((p, i) => [p.to, i]));
   const rows = paired.map((p): Omit<BodyComparison, "rankFrom" | "rankTo" | "rankShift"> => {
     checkRubric(p.from, from.rubric, "from");
@@ -205,19 +204,21 @@ export function buildComparison(plan: ComparisonPlan, paired: readonly PairedBod
     let attribution: Attribution | null = null;
     const relied = new Set<number>(); // pair indices
     let note: string | undefined;
-    if (both) {
+    const explained = plan.upper.every((u) => p.from.nodes[u.fromNode]!.contributions !== undefined && p.to.nodes[u.toNode]!.contributions !== undefined);
+    if (both && !explained) note = "no attribution: a result carries no contributions (values read without their explanation)";
+    if (both && explained) {
       const r = attributeBody(plan, p.from, p.to);
       attribution = r.attribution;
       plan.components.forEach((c, k) => {
         if (r.counted[k]) relied.add(pairIndexOfTo.get(c.toNode)!);
       });
     } else {
-      note = missingNote(p, labelFrom, labelTo);
+      if (!both) note = missingNote(p, labelFrom, labelTo);
       plan.components.forEach((c) => {
         if (p.from.nodes[c.fromNode]!.status === "scored" || p.to.nodes[c.toNode]!.status === "scored") relied.add(pairIndexOfTo.get(c.toNode)!);
       });
     }
-    for (const f of assumedUpper) relied.add(pairIndexOfTo.get(plan.toOfFrom.get(f)!)!);
+    for (const u of plan.upper) if (u.assumed) relied.add(pairIndexOfTo.get(u.toNode)!);
     for (const t of p.usedPairs ?? []) {
       const i = pairIndexOfTo.get(t);
       if (i !== undefined) relied.add(i);
