@@ -98,6 +98,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return (await import("./commands/validate.js")).validate(parseOptions("validate", parsed), io);
       case "explain":
         return await (await import("./commands/explain.js")).explain(parseOptions("explain", parsed), io);
+      case "compare":
+        return await (await import("./commands/compare.js")).compare(parseOptions("compare", parsed), io);
     }
   } catch (e) {
     return report(e, io, debug);

@@ -25,8 +25,10 @@ export interface TranslatedInput {
  *   cells reach); a cell whose partner is not fed by observations is dropped;
  * - with `fromScore`, a crosswalked `to` node whose subtree received nothing at all takes the value
  *   (or the not-applicable status) its partner scored under `from`: this is how 2019's
- *   request-record leaves, which 2017 does not have, still reach 2017's `tg.ai`. Only the highest
- *   such node is bridged (views, which take no input, never are), and only where the value can
+ *   request-record leaves, which 2017 does not have, still reach 2017's `tg.ai`. Only values that
+ *   come from the data are bridged (given, computed from children or observations; not a gate's
+ *   0 nor a policy's value, which the `to` rubric's own rules decide). Only the highest such node
+ *   is bridged (views, which take no input, never are), and only where the value can
  *   be given as it is: an internal node, a leaf scored in [0, 1], or a binary leaf given 0 or 1.
  * @param plan - the comparison plan
  * @param input - the body's input under `from`
@@ -91,8 +93,9 @@ export function translateInput(plan: ComparisonPlan, input: BodyInput, fromScore
     const visit = (t: number): void => {
       const f = plan.fromOfTo.get(t);
       const partner = f === undefined ? undefined : fromScore.nodes[f];
-      if (!below[t] && partner !== undefined && partner.status !== "missing" && takesScore(to.nodes[t]!.input, partner)) {
-        values[to.nodes[t]!.code] = partner.status === "scored" ? partner.value! : "NA";
+      const fromData = partner !== undefined && partner.status !== "missing" && partner.source !== "gate" && partner.source !== "policy";
+      if (!below[t] && fromData && takesScore(to.nodes[t]!.input, partner!)) {
+        values[to.nodes[t]!.code] = partner!.status === "scored" ? partner!.value! : "NA";
         bridged.push(to.nodes[t]!.code);
         used.add(t);
         return;

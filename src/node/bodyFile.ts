@@ -115,7 +115,7 @@ export interface BodyFile {
   readonly store: ObservationStore | undefined;
   /** Observation rows kept per body and set (when asked to keep them): code → cell. */
   readonly observationRows: Map<string, Map<string, Record<string, string>[]>> | undefined;
-  /** Accepted rows, with the scorer begun and given the row's values (observations not yet loaded). */
+  /** Accepted rows, with the scorer begun and given the row's values and the body's observations (not evaluated). */
   rows(): AsyncGenerator<BodyRow>;
   /** After `rows()` is exhausted: each file's account. */
   readonly accounts: FileAccount[];
@@ -228,6 +228,7 @@ export async function openBodyFile(
             const first = seen.get(id);
             if (first !== undefined) throw new CliError(`${at(file, rowNo, idCol + 1)}id ${JSON.stringify(id)} is used again (first in row ${first}); ids must be unique`);
             seen.set(detach(id), rowNo);
+            if (store !== undefined) scorer.observe(store, id);
             const fields: Record<string, string> = Object.create(null);
             for (const { field, col } of plan.identity) if (field !== "id") fields[field] = detach(row[col]!);
             for (const col of plan.passthrough) fields[header[col]!] = detach(row[col]!);

@@ -1,4 +1,4 @@
-import { BodyScorer, createReadSlot, giveInput, readScore, READ_OK, VALUE_ABSENT, VALUE_NOT_APPLICABLE, VALUE_PRESENT } from "../engine/index.js";
+import { BodyScorer, createReadSlot, giveInput, readScore, READ_OK, STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SCORED, VALUE_ABSENT, VALUE_NOT_APPLICABLE, VALUE_PRESENT } from "../engine/index.js";
 import { EDITIONS, loadEdition } from "../rubric/editions.js";
 import type { CompiledRubric } from "../rubric/compileRubric.js";
 import type { BodyScore, NodeStatus } from "../score/scoreBody.js";
@@ -121,6 +121,7 @@ export async function readScoresWith(path: string, options: ReadScoresOptions, r
         scorer.begin();
         const given = new Uint8Array(rubric.size);
         const fileValue = new Float64Array(rubric.size);
+        const fileErr = new Float64Array(rubric.size);
         let reasons: string | undefined;
         let badCol = -1;
         for (let k = 0; k < valueCols.length; k++) {
@@ -133,13 +134,15 @@ export async function readScoresWith(path: string, options: ReadScoresOptions, r
           }
           given[node] = slot.kind;
           fileValue[node] = slot.value;
-          giveInput(scorer.frame, node, slot);
+          fileErr[node] = slot.err;
+          // Leaves first; a node with children is given only where its children do not give its value.
+          if (rubric.nodes[node]!.children.length === 0) giveInput(scorer.frame, node, slot);
         }
         if (reasons !== undefined) {
           rejects.add(path, rowNo, badCol + 1, header[badCol]!, "invalid_score", reasons, recordText(row, csv.delimiter));
           continue;
         }
-        scorer.evaluate();
+        evaluateAgainst(scorer, valueNodes, given, fileValue, fileErr, slot);
         const fields: Record<string, string> = Object.create(null);
         for (const { field, col } of plan.identity) if (field !== "id") fields[field] = detach(row[col]!);
         for (const col of plan.passthrough) if (!DERIVED.has(header[col]!)) fields[header[col]!] = detach(row[col]!);
@@ -159,6 +162,43 @@ export async function readScoresWith(path: string, options: ReadScoresOptions, r
     return { file: path, rubric, scores, rejects: rejects.list ?? [], warnings, accounts };
   } finally {
     csv.close();
+  }
+}
+
+/** Values closer than this count as the same (the file holds them at full precision). */
+const SAME = 1e-12;
+
+/**
+ * Evaluates a body given its leaves, then gives directly, deepest first, each node whose value the
+ * subtree does not reproduce (a node given directly when the file was scored, or one whose
+ * children are missing from the file), until every node of the file agrees or none is left to give.
+ */
+function evaluateAgainst(scorer: BodyScorer, valueNodes: Int32Array, given: Uint8Array, fileValue: Float64Array, fileErr: Float64Array, slot: ReturnType<typeof createReadSlot>): void {
+  const rubric = scorer.rubric;
+  const { status, value, inKind } = scorer.frame;
+  for (;;) {
+    scorer.evaluate();
+    let deepest = -1;
+    const wrong: number[] = [];
+    for (const node of valueNodes) {
+      if (inKind[node] !== VALUE_ABSENT || rubric.nodes[node]!.children.length === 0) continue;
+      const want = given[node]!;
+      const ok = want === VALUE_PRESENT ? status[node] === STATUS_SCORED && Math.abs(value[node]! - fileValue[node]!) <= SAME : want === VALUE_NOT_APPLICABLE ? status[node] === STATUS_NOT_APPLICABLE : status[node] === STATUS_MISSING;
+      if (ok || want === VALUE_ABSENT) continue;
+      const depth = rubric.nodes[node]!.depth;
+      if (depth > deepest) {
+        deepest = depth;
+        wrong.length = 0;
+      }
+      if (depth === deepest) wrong.push(node);
+    }
+    if (wrong.length === 0) return;
+    for (const node of wrong) {
+      slot.kind = given[node]!;
+      slot.value = fileValue[node]!;
+      slot.err = fileErr[node]!;
+      giveInput(scorer.frame, node, slot);
+    }
   }
 }
 

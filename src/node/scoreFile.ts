@@ -51,10 +51,9 @@ export async function scoreFile(path: string, options: ScoreFileOptions): Promis
   } catch (e) {
     throw asLibraryError(e, "scoreFile");
   }
-  const { scorer, store } = body;
+  const { scorer } = body;
   try {
     for await (const r of body.rows()) {
-      if (store !== undefined) scorer.observe(store, r.id);
       scorer.evaluate();
       scores.push(scorer.result({ id: r.id, fields: r.fields }, []));
     }
