@@ -236,7 +236,9 @@ function shapleyWeights(players: number): Float64Array {
  * - from-only parts take part (with their `from` weight and value) unless their player is in the
  *   coalition; to-only parts take part only if theirs is.
  * Gates are not re-applied: each value is as its rubric computed it. A hybrid root that is not
- * scored counts as 0. The empty coalition gives the `from` root, the full one the `to` root, so
+ * scored counts as 0. When the roots themselves are the one component (their rules differ, or
+ * `depth` is 0), the game is the root's value, chosen by the value player; the weight player is a
+ * dummy. The empty coalition gives the `from` root, the full one the `to` root, so
  * the values sum to the difference (efficiency).
  */
 function shapley(plan: ComparisonPlan, a: SideRead, b: SideRead): Attribution {
@@ -255,6 +257,8 @@ function shapley(plan: ComparisonPlan, a: SideRead, b: SideRead): Attribution {
   const stB = Uint8Array.from(b.status, (s, k) => (s === MISSING ? a.status[k]! : s));
   const vB = Float64Array.from(b.value, (v, k) => (b.status[k] === MISSING ? a.value[k]! : v));
   const evaluate = (mask: number): number => {
+    // The roots themselves form the only component: its value player decides.
+    if (U === 0) return mask & 2 ? (stB[0] === SCORED ? vB[0]! : 0) : stA[0] === SCORED ? vA[0]! : 0;
     for (let u = U - 1; u >= 0; u--) {
       const pair = upper[u]!;
       const rule = pair.rule;
