@@ -124,9 +124,14 @@ function buildPair(shape: Shape, dice: readonly number[], arithmetic: boolean): 
 export const rubricPairArb = (arithmetic = false): fc.Arbitrary<RubricPair> =>
   fc.tuple(shapeArb, fc.array(fc.nat(1000), { minLength: 8, maxLength: 40 })).map(([shape, dice]) => buildPair(shape, dice, arithmetic));
 
-/** A value: mostly scores (some exactly 0 or 1, to trip gates and geometric zeros), some NA, some missing. */
+/**
+ * A value: mostly scores with 4 decimals (fast-check's doubles crowd near 0, where every effect is
+ * below any tolerance), some arbitrary doubles, some exactly 0 or 1 (to trip gates and geometric
+ * zeros), some NA, some missing.
+ */
 export const valueArb: fc.Arbitrary<number | string | null> = fc.oneof(
-  { weight: 8, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
+  { weight: 7, arbitrary: fc.integer({ min: 0, max: 10_000 }).map((n) => n / 10_000) },
+  { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
   { weight: 2, arbitrary: fc.constantFrom(0, 1, 0.5) },
   { weight: 1, arbitrary: fc.constant("NA") },
   { weight: 1, arbitrary: fc.constant<null>(null) },
