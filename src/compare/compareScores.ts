@@ -109,7 +109,10 @@ export interface Comparison {
 
 /** Options of `compareScores` and `compareEditions`. */
 export interface CompareOptions extends PlanOptions {
-  /** The crosswalk between the two rubrics (either direction); default the built-in one between two built-in editions. */
+  /**
+   * The crosswalk between the two rubrics (either direction); default the built-in one between two
+   * built-in editions, or code by code between rubrics with the same node codes (an edited copy).
+   */
   readonly crosswalk?: Crosswalk;
   /** Group the comparison by these fields too (`["state"]`, `["type"]`, ...): see `compareGroups`. */
   readonly by?: readonly string[];
@@ -127,7 +130,8 @@ export interface ScoreSet {
 
 /**
  * The crosswalk for two rubrics: the one given, else the built-in one when both are built-in
- * editions (by id and version).
+ * editions (by id and version), else, when both have the same node codes (a rubric and itself, or
+ * an edited copy), code by code.
  * @throws RangeError when none is given and no built-in crosswalk joins them
  */
 export function crosswalkFor(from: CompiledRubric, to: CompiledRubric, given: Crosswalk | undefined, caller: string): Crosswalk {
@@ -137,17 +141,21 @@ export function crosswalkFor(from: CompiledRubric, to: CompiledRubric, given: Cr
     const [a, b] = from.edition! < to.edition! ? [from.edition!, to.edition!] : [to.edition!, from.edition!];
     return loadCrosswalk(a, b);
   }
-  if (from.hash === to.hash) return identityCrosswalk(from);
-  throw new RangeError(`${caller}: no built-in crosswalk joins ${from.id}@${from.version} and ${to.id}@${to.version}; pass options.crosswalk`);
+  const codes = (r: CompiledRubric) => r.nodes.map((n) => n.code).sort().join("\n");
+  if (codes(from) === codes(to)) return identityCrosswalk(from, to);
+  throw new RangeError(`${caller}: no built-in crosswalk joins ${from.id}@${from.version} and ${to.id}@${to.version}, and their node codes differ; pass options.crosswalk`);
 }
 
-/** The crosswalk of a rubric with itself: every node `same`. */
-function identityCrosswalk(r: CompiledRubric): Crosswalk {
+/**
+ * The crosswalk of two rubrics with the same node codes (a rubric and itself, or an edited copy):
+ * every node `same`, code by code.
+ */
+function identityCrosswalk(from: CompiledRubric, to: CompiledRubric): Crosswalk {
   return {
     schemaVersion: 1,
-    from: { id: r.id, version: r.version },
-    to: { id: r.id, version: r.version },
-    mappings: r.nodes.map((n) => ({ from: n.code, to: n.code, relation: "same" as const, note: "the same rubric", provenance: { status: "verified" as const, source: r.sources[0]?.id ?? "self" } })),
+    from: { id: from.id, version: from.version },
+    to: { id: to.id, version: to.version },
+    mappings: to.nodes.map((n) => ({ from: n.code, to: n.code, relation: "same" as const, note: "same code", provenance: { status: "verified" as const, source: to.sources[0]?.id ?? "self" } })),
   };
 }
 

@@ -195,7 +195,7 @@ describe("compareEditions on the shipped editions", () => {
   it("uses the crosswalk given (either direction), and refuses rubrics no crosswalk joins", () => {
     expect(compareEditions([B32_2017], r17, r19, { crosswalk: loadCrosswalk("2017", "2019") }).bodies[0]!.diff).toBe(0);
     const other = parseRubric(rubricDoc([leaf("x", { type: "score" })], { id: "other" }));
-    expect(() => compareEditions([], r17, other)).toThrow(/compareEditions: no built-in crosswalk joins mga-2017@1.0.0 and other@1.0.0; pass options.crosswalk/);
+    expect(() => compareEditions([], r17, other)).toThrow(/compareEditions: no built-in crosswalk joins mga-2017@1.0.0 and other@1.0.0, and their node codes differ; pass options.crosswalk/);
     expect(() => compareEditions([], r17, other, { crosswalk: loadCrosswalk("2017", "2019") })).toThrow(/joins mga-2017@1.0.0 and mga-2019@1.0.0, not mga-2017@1.0.0 and other@1.0.0/);
   });
 
