@@ -22,9 +22,9 @@ export interface GroupComparison {
   readonly key: readonly string[];
   /** INEGI code of the group's state when grouping by state. */
   readonly stateCode?: string;
-  /** Bodies in the group (under either rubric). */
+  /** Bodies in the group (unpaired tables: rows of both sets together). */
   readonly bodies: number;
-  /** Bodies whose root is scored under both rubrics: a paired table's means are over these. */
+  /** Bodies whose root is scored under both rubrics: a paired table's means are over these (0 in unpaired tables). */
   readonly n: number;
   /** Bodies whose root is scored under each rubric. */
   readonly nFrom: number;

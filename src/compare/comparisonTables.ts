@@ -189,8 +189,8 @@ function statusCell(status: NodeStatus): string | null {
 }
 
 /**
- * The per-group wide table: the grouping fields, `state_code` (grouping by state), `bodies`, `n`,
- * `n_from`, `n_to`, `<root>_from`, `<root>_to`, `diff`, `rank_from`, `rank_to`, `rank_shift`,
+ * The per-group wide table: the grouping fields, `state_code` (grouping by state), `bodies` and
+ * `n` (paired tables: bodies in the group, and those scored under both), `n_from`, `n_to`, `<root>_from`, `<root>_to`, `diff`, `rank_from`, `rank_to`, `rank_shift`,
  * then (paired tables) the attribution columns as in `wideComparison`, `assumed`, and every other
  * crosswalked node's two means.
  * @param comparison - the comparison the table groups (for the component and node names)
@@ -205,8 +205,7 @@ export function wideGroups(comparison: Pick<Comparison, "root" | "components" | 
   const columns = [
     ...table.by,
     ...(byState ? ["state_code"] : []),
-    "bodies",
-    "n",
+    ...(table.paired ? ["bodies", "n"] : []),
     "n_from",
     "n_to",
     `${root}_from`,
@@ -225,8 +224,7 @@ export function wideGroups(comparison: Pick<Comparison, "root" | "components" | 
     return [
       ...g.key,
       ...(byState ? [g.stateCode ?? null] : []),
-      g.bodies,
-      g.n,
+      ...(table.paired ? [g.bodies, g.n] : []),
       g.nFrom,
       g.nTo,
       g.from,

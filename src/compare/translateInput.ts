@@ -23,9 +23,12 @@ export interface TranslatedInput {
  *   `assumed_equivalent`); a value for a node that exists under `from` only is dropped;
  * - each observation row goes to the observation set of its leaves' partners (one row per set its
  *   cells reach); a cell whose partner is not fed by observations is dropped;
- * - with `fromScore`, a crosswalked `to` node whose subtree received nothing at all takes the value
- *   (or the not-applicable status) its partner scored under `from`: this is how 2019's
- *   request-record leaves, which 2017 does not have, still reach 2017's `tg.ai`. Only values that
+ * - with `fromScore`, a crosswalked `to` node whose subtree received nothing, and none of whose
+ *   nodes has a partner that is a leaf under `from` (so no input of `from` could ever reach it),
+ *   takes the value (or the not-applicable status) its partner scored under `from`: this is how
+ *   2019's request-record leaves, which 2017 does not have, still reach 2017's `tg.ai`. A subtree
+ *   that `from` inputs can reach is left to the `to` rubric's own policies when a body gives it
+ *   nothing (an edited copy's policy for a body without observations applies). Only values that
  *   come from the data are bridged (given, computed from children or observations; not a gate's
  *   0 nor a policy's value, which the `to` rubric's own rules decide). Only the highest such node
  *   is bridged (views, which take no input, never are), and only where the value can
@@ -84,17 +87,13 @@ export function translateInput(plan: ComparisonPlan, input: BodyInput, fromScore
   if (fromScore !== undefined) {
     // A node's subtree received something: children come after their parent in display order
     // (main tree in pre-order, then each view), so one backward pass propagates it upwards.
-    const below = Uint8Array.from(received);
-    for (let i = to.size - 1; i >= 0; i--) {
-      if (!below[i]) continue;
-      const parent = to.nodes[i]!.parent;
-      if (parent !== undefined) below[to.index.get(parent)!] = 1;
-    }
+    const below = upwards(to, received);
+    const fed = leafPartnersBelow(plan);
     const visit = (t: number): void => {
       const f = plan.fromOfTo.get(t);
       const partner = f === undefined ? undefined : fromScore.nodes[f];
       const fromData = partner !== undefined && partner.status !== "missing" && partner.source !== "gate" && partner.source !== "policy";
-      if (!below[t] && fromData && takesScore(to.nodes[t]!.input, partner!)) {
+      if (!below[t] && !fed[t] && fromData && takesScore(to.nodes[t]!.input, partner!)) {
         values[to.nodes[t]!.code] = partner!.status === "scored" ? partner!.value! : "NA";
         bridged.push(to.nodes[t]!.code);
         used.add(t);
@@ -117,4 +116,30 @@ export function translateInput(plan: ComparisonPlan, input: BodyInput, fromScore
 function takesScore(input: LeafInput | undefined, partner: NodeScore): boolean {
   if (input === undefined || input.type === "score" || partner.status !== "scored") return true;
   return input.type === "binary" && (partner.value === 0 || partner.value === 1);
+}
+
+/** Marks every node whose subtree (itself included) has a marked node: one backward pass, children come after parents. */
+function upwards(r: ComparisonPlan["to"]["rubric"], marked: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(marked);
+  for (let i = r.size - 1; i >= 0; i--) {
+    if (!out[i]) continue;
+    const parent = r.nodes[i]!.parent;
+    if (parent !== undefined) out[r.index.get(parent)!] = 1;
+  }
+  return out;
+}
+
+const fedCache = new WeakMap<object, Uint8Array>();
+/** `to` nodes with a node below (or at) them whose `from` partner is a leaf, which `from` inputs reach. */
+function leafPartnersBelow(plan: ComparisonPlan): Uint8Array {
+  let fed = fedCache.get(plan);
+  if (!fed) {
+    const to = plan.to.rubric;
+    const from = plan.from.rubric;
+    const leafPartner = new Uint8Array(to.size);
+    for (const [t, f] of plan.fromOfTo) if (from.nodes[f]!.children.length === 0) leafPartner[t] = 1;
+    fed = upwards(to, leafPartner);
+    fedCache.set(plan, fed);
+  }
+  return fed;
 }

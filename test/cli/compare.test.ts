@@ -134,7 +134,7 @@ describe("ogmetric compare --scores FROM.csv TO.csv", () => {
     expect(r.code).toBe(0);
     const rows = records(r.stdout);
     expect(rows.length).toBe(33);
-    expect(Object.keys(rows[0]!)).toEqual(["state", "state_code", "bodies", "n", "n_from", "n_to", "iga_from", "iga_to", "diff", "rank_from", "rank_to", "rank_shift", "assumed"]);
+    expect(Object.keys(rows[0]!)).toEqual(["state", "state_code", "n_from", "n_to", "iga_from", "iga_to", "diff", "rank_from", "rank_to", "rank_shift", "assumed"]);
     const agg = records(cli(["aggregate", "s17.csv", "--by", "state", "--round", "2"], t.dir).stdout);
     expect(rows.map((x) => [x.state, x.iga_from])).toEqual(agg.map((x) => [x.state, x.iga]));
   });

@@ -272,7 +272,7 @@ describe("groups and tables", () => {
       ["Nayarit", 0, 0, true],
     ]);
     expect(t.groups.every((g) => g.attribution === null && g.assumed.join() === "tg.ai,tg.tr → tg.ta")).toBe(true);
-    expect(wideGroups(c, t).columns).toEqual(["state", "state_code", "bodies", "n", "n_from", "n_to", "iga_from", "iga_to", "diff", "rank_from", "rank_to", "rank_shift", "assumed"]);
+    expect(wideGroups(c, t).columns).toEqual(["state", "state_code", "n_from", "n_to", "iga_from", "iga_to", "diff", "rank_from", "rank_to", "rank_shift", "assumed"]);
   });
 
   it("tidy records: one per unit × crosswalked node × edition, ranked within node and edition", () => {
