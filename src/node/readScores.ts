@@ -53,8 +53,8 @@ const STATUS_NAMES: Record<number, NodeStatus> = { [VALUE_PRESENT]: "scored", [V
  * @param path - the scores file (CSV)
  * @param options - rubric, identity-field map, encoding, delimiter
  * @returns the results with their rubric (a `ScoreSet`), rejects, warnings and the row account
- * @throws InputFileError for a file that cannot be used (no id, no node column, an unknown
- *   rubric tag, two tags), CsvError for an unreadable file
+ * @throws InputFileError for a file that cannot be used (no id, an id used twice, no node column,
+ *   an unknown rubric tag, two tags), CsvError for an unreadable file
  * @example
  * const s = await readScores("scores-2017.csv");
  * s.rubric.id // => "mga-2017"
@@ -85,6 +85,7 @@ export async function readScoresWith(path: string, options: ReadScoresOptions, r
     let plan: ReturnType<typeof planColumns> | undefined;
     let scorer: BodyScorer | undefined;
     const slot = createReadSlot();
+    const seen = new Map<string, number>();
     for await (const batch of csv) {
       const { rows, firstRow, problems } = batch;
       for (let r = 0; r < rows.length; r++) {
@@ -117,6 +118,9 @@ export async function readScoresWith(path: string, options: ReadScoresOptions, r
           rejects.add(path, rowNo, plan.idCol + 1, header[plan.idCol]!, "missing_id", "the id is empty", recordText(row, csv.delimiter));
           continue;
         }
+        const first = seen.get(id);
+        if (first !== undefined) throw new CliError(`${at(path, rowNo, plan.idCol + 1)}id ${JSON.stringify(id)} is used again (first in row ${first}); ids must be unique`);
+        seen.set(detach(id), rowNo);
         const { valueCols, valueNodes } = plan;
         scorer.begin();
         const given = new Uint8Array(rubric.size);
