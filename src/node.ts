@@ -26,3 +26,7 @@ export { CsvWriter, csvCell, csvText, neutralizeFormula, type CsvWriteOptions } 
 export { StreamSink, type TextSink } from "./io/textSink.js";
 export { AtomicFile } from "./io/atomicFile.js";
 export { isSameFile } from "./io/sameFile.js";
+export { readBodies, BodyReader, type ReadBodiesOptions, type RubricChoice } from "./node/readBodies.js";
+export { scoreFile, type ScoreFileOptions, type ScoredFile } from "./node/scoreFile.js";
+export { InputFileError, type BodyFileOptions, type RowReject, type FileAccount } from "./node/bodyFile.js";
+export { readScores, type ReadScoresOptions, type ScoresFile } from "./node/readScores.js";

@@ -37,6 +37,8 @@ Commands:
   explain INPUT.csv       show the scoring tree of one body (--id ID or --row N)
   sql                     print SQL that scores a database table (--dialect duckdb|postgres|ansi)
   report SCORES.csv       one self-contained HTML page of charts from a scores file
+  compare INPUT.csv       score one file under two rubrics and compare (--edition 2017 --to 2019),
+                          or compare two scores files (--scores FROM.csv TO.csv)
 
 Options:
   --version               print the version
@@ -175,4 +177,50 @@ ${COMMON}
 
 Example:
   ogmetric report scores2019.csv --compare scores2017.csv --lang en --out report.html`,
+  compare: `Usage: ogmetric compare INPUT.csv (--edition E | --rubric F) (--to E | --to-rubric F) [options]
+       ogmetric compare --scores FROM.csv TO.csv [--by KEY]... [options]
+
+The first form scores INPUT.csv (columns named by the first rubric's codes, as for score) under
+both rubrics, carrying each input to the second rubric through the crosswalk, and writes one row
+per body: both values of the index, the difference, ranks under each rubric and the rank shift,
+the attribution of the difference to each component (attr:<code>, by its code in the second
+rubric, plus attr:only_from and attr:only_to), the assumed mappings the row relies on, then each
+component's weight and value effects and both values of every other crosswalked node. With --by,
+one row per group, over the bodies scored under both rubrics.
+
+The second form joins two files written by "ogmetric score" by id (bodies in one file only are
+listed with the reason; same names under other ids are suggested, not joined), or with --by
+compares each file's own group means.
+
+Options:
+  --edition 2017|2019     rubric the input is written for (with --scores: rubric of FROM.csv,
+  --rubric FILE.json      default the one its "rubric" column names)
+  --to 2017|2019          rubric to compare with (with --scores: of TO.csv)
+  --to-rubric FILE.json
+  --crosswalk FILE.json   crosswalk between the two rubrics, either direction (default: the
+                          built-in 2017 <-> 2019 one)
+  --observations FILE     observations of one set (repeatable), as for score
+${INPUT_OPTIONS}
+  --by KEY                compare groups (repeatable: state, level, type, or any carried column)
+  --order first|key       groups as first seen (default) or by key (states by INEGI code)
+  --tidy                  one record per unit x node x edition (value, rank, status) for plots
+  --out FILE              write here atomically (default standard output)
+  --format csv|json|ndjson  output format (default csv); json holds every detail
+  --rejects FILE          write rejected rows here: file,row,column,code,reason,record
+  --round N               round values in CSV to N decimals; ranks are judged on them
+  --method auto|two_factor|shapley
+                          attribution: two-factor where every rule above the components is a
+                          weighted arithmetic mean (auto), else Shapley values (docs/compare.md)
+  --depth N               deepest level of the components (the root is 0)
+  --no-bridge             do not give a node of the second rubric that receives no input the
+                          value of its partner under the first
+  --allow-missing         score even when an input the index needs is absent
+  --decimal-comma         also read numbers written with a decimal comma (0,5)
+  --raw                   do not neutralise formulas in text cells
+${COMMON}
+
+Examples:
+  ogmetric compare survey17.csv --edition 2017 --to 2019 \\
+    --observations requests.csv --by state --out states.csv
+  ogmetric compare --scores scores-2017.csv scores-2019.csv --out shifts.csv`,
 };

@@ -178,9 +178,58 @@ const SCHEMAS = {
     })
     .strict()
     .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
+  compare: z
+    .object({
+      ...base,
+      ...rubricChoice,
+      ...inputShape,
+      to: edition.optional(),
+      "to-rubric": path.optional(),
+      crosswalk: path.optional(),
+      scores: flag,
+      positionals: z.array(z.string()),
+      observations: list,
+      out: path.optional(),
+      format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
+      tidy: flag,
+      rejects: path.optional(),
+      by: list,
+      order: z.enum(["first", "key"], { error: "expected first (as first seen) or key (sorted; states by INEGI code)" }).default("first"),
+      round: decimals.optional(),
+      raw: flag,
+      method: z.enum(["auto", "two_factor", "shapley"], { error: "expected auto, two_factor or shapley" }).default("auto"),
+      depth: z.string().regex(/^\d+$/, { error: "expected a whole number" }).transform(Number).optional(),
+      "no-bridge": flag,
+      "allow-missing": flag,
+      "decimal-comma": flag,
+    })
+    .strict()
+    .superRefine(atMostOneRubric)
+    .superRefine((o, ctx) => {
+      const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message, params: CROSS });
+      if (o.to !== undefined && o["to-rubric"] !== undefined) issue("to", "give --to or --to-rubric, not both");
+      if (o.scores) {
+        if (o.positionals.length !== 2) issue("positionals", "expected two scores files (FROM.csv TO.csv) after --scores");
+        if (o.observations.length > 0) issue("observations", "--observations goes with an input file, not with --scores");
+        return;
+      }
+      if (o.positionals.length !== 1) issue("positionals", "expected one input file (INPUT.csv), or --scores FROM.csv TO.csv");
+      else if (o.edition === undefined && o.rubric === undefined) issue("edition", "give the rubric the input is written for: --edition 2017|2019 or --rubric FILE.json");
+      else if (o.to === undefined && o["to-rubric"] === undefined) issue("to", "give the rubric to compare with: --to 2017|2019 or --to-rubric FILE.json");
+    })
+    .transform(({ positionals, "to-rubric": toRubric, "no-bridge": noBridge, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({
+      ...o,
+      toRubric,
+      bridge: !noBridge,
+      allowMissing,
+      decimalComma,
+      inputs: positionals,
+      input: positionals[0]!,
+    })),
 };
 
 export type ScoreOptions = z.output<typeof SCHEMAS.score>;
+export type CompareOptions = z.output<typeof SCHEMAS.compare>;
 export type AggregateOptions = z.output<typeof SCHEMAS.aggregate>;
 export type ValidateOptions = z.output<typeof SCHEMAS.validate>;
 /** `editions` is checked in `run.ts` without zod (it must start as fast as `--version`). */
@@ -215,6 +264,7 @@ const POSITIONAL_NAMES: Record<SchemaCommand, string> = {
   validate: "RUBRIC.json",
   explain: "INPUT.csv",
   report: "SCORES.csv",
+  compare: "INPUT.csv",
 };
 
 /**

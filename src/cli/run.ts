@@ -102,6 +102,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await (await import("./commands/explain.js")).explain(parseOptions("explain", parsed), io);
       case "report":
         return await (await import("./commands/report.js")).report(parseOptions("report", parsed), io);
+      case "compare":
+        return await (await import("./commands/compare.js")).compare(parseOptions("compare", parsed), io);
     }
   } catch (e) {
     return report(e, io, debug);

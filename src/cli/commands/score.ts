@@ -1,6 +1,6 @@
 import { formatFixed, resolveState, type CompiledRubric } from "../../index.js";
-import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, READ_OK, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
-import { CsvRecordReader, DECIMAL_EMPTY, DECIMAL_OTHER, DECIMAL_PLAIN, RECORD_BLANK, RECORD_OK, RECORD_PROBLEM, TextPool, createDecimalSlot, type CsvRecordBatch } from "../../io/csvRecordReader.js";
+import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
+import { CsvRecordReader, RECORD_BLANK, RECORD_OK, RECORD_PROBLEM, TextPool, type CsvRecordBatch } from "../../io/csvRecordReader.js";
 import type { CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
@@ -14,7 +14,8 @@ import { splitStats, type ScoreOptions } from "../options.js";
 import { RankedRows } from "../rankedRows.js";
 import { checkRequiredInputs } from "../required.js";
 import { checkOutputs, RunOutputs, type Output } from "../outputs.js";
-import { RejectLog, cellReason, reportAccount, reportRejects } from "../rejects.js";
+import { BatchCells, giveRow } from "../giveRow.js";
+import { RejectLog, reportAccount, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
 import { selectNodes, writeTable } from "../tableOutput.js";
 
@@ -168,8 +169,7 @@ async function scorePass(
   const perBody = o.by.length === 0;
   const format = o.format;
   const scorer = new BodyScorer(rubric, { explain: format !== "csv" && perBody, decimalComma: o.decimalComma });
-  const numeric = Uint8Array.from(valueNodes, (n) => (scorer.readsNumbers(n) ? 1 : 0));
-  const decimal = createDecimalSlot();
+  const cells = new BatchCells();
   const frame = scorer.frame;
   const { value, status, flags } = frame;
   const ids = new IdLog();
@@ -267,36 +267,9 @@ async function scorePass(
       }
 
       scorer.begin();
-      let reasons: string | undefined;
-      let badCol = -1;
-      let badCode = "";
-      for (let k = 0; k < nValues; k++) {
-        const node = valueNodes[k]!;
-        const col = valueCols[k]!;
-        const d = numeric[k] === 1 ? b.decimal(r, col, decimal) : DECIMAL_OTHER;
-        if (d === DECIMAL_EMPTY) continue;
-        let cell: string | number;
-        let code: number;
-        if (d === DECIMAL_PLAIN) {
-          cell = decimal.value;
-          code = scorer.giveDecimal(node, decimal.value, decimal.decimals);
-        } else {
-          cell = b.text(r, col);
-          code = scorer.give(node, cell);
-        }
-        if (code !== READ_OK) {
-          const issue = scorer.issue(node, typeof cell === "number" ? b.text(r, col) : cell, code);
-          const name = header[col]!;
-          const shown = name === rubric.nodes[node]!.code ? JSON.stringify(name) : `${JSON.stringify(name)} (${rubric.nodes[node]!.code})`;
-          reasons = `${reasons === undefined ? "" : `${reasons}; `}${cellReason(shown, issue)}`;
-          if (badCol < 0) {
-            badCol = col;
-            badCode = issue.code;
-          }
-        }
-      }
-      if (reasons !== undefined) {
-        rejects.add(file, rowNo, badCol + 1, header[badCol]!, badCode, reasons, b.raw(r));
+      const bad = giveRow(scorer, header, cells.at(b, r), valueCols, valueNodes);
+      if (bad !== undefined) {
+        rejects.add(file, rowNo, bad.col + 1, header[bad.col]!, bad.code, bad.reasons, b.raw(r));
         if (store !== undefined) noteRejected(id, rowNo);
         continue;
       }
