@@ -1,6 +1,6 @@
 import type { CompiledRubric } from "../index.js";
 import { CliError, UsageError, at } from "./errors.js";
-import { IDENTITY_FIELDS } from "./options.js";
+import { IDENTITY_FIELDS } from "./specs.js";
 
 /** How a file's columns are used: worked out once from the header, then read by position. */
 export interface ColumnPlan {
@@ -17,6 +17,8 @@ export interface ColumnPlan {
   readonly valueNodes: Int32Array;
   /** Output field name → column: identity fields by canonical name, the others by header name. */
   readonly fieldCols: ReadonlyMap<string, number>;
+  /** Headers read as a node or field only after trimming or case-folding: one warning each. */
+  readonly warnings: readonly string[];
 }
 
 export interface PlanOptions {
@@ -25,6 +27,8 @@ export interface PlanOptions {
   readonly maps: readonly (readonly [string, string])[];
   /** The node a header name gives (code or alias), or undefined. */
   readonly nodeOf: (name: string, col: number) => number | undefined;
+  /** The node a header gives once trimmed and case-folded (a near miss such as `tg ` or `Tg`). */
+  readonly foldedNodeOf?: (folded: string) => number | undefined;
   /** The node a `--map` FIELD names, or undefined (then FIELD must be an identity field). */
   readonly nodeOfField?: (field: string) => number | undefined;
   /** Display name of node `i`, for messages. */
@@ -40,12 +44,30 @@ export interface PlanOptions {
  * @param rubric - the rubric scoring the file
  * @returns `nodeOf`, `nodeOfField` and `nodeName` for `planColumns`
  */
-export function rubricLookups(rubric: CompiledRubric): Pick<PlanOptions, "nodeOf" | "nodeOfField" | "nodeName"> {
+export function rubricLookups(rubric: CompiledRubric): Pick<PlanOptions, "nodeOf" | "foldedNodeOf" | "nodeOfField" | "nodeName"> {
+  const folded = new Map<string, number>();
+  for (const [name, node] of rubric.index) {
+    const key = foldHeader(name);
+    // A folded name shared by two nodes (say codes "x" and alias "X" of another) matches neither.
+    folded.set(key, folded.has(key) && folded.get(key) !== node ? -1 : node);
+  }
   return {
     nodeOf: (name) => rubric.index.get(name),
+    foldedNodeOf: (key) => {
+      const node = folded.get(key);
+      return node === undefined || node < 0 ? undefined : node;
+    },
     nodeOfField: (field) => rubric.index.get(field),
     nodeName: (node) => rubric.nodes[node]!.code,
   };
+}
+
+/**
+ * How a header is compared when it does not match exactly: trimmed and lower-cased, so that
+ * `tg `, `Tg` and ` ID` are recognised (with a warning), never silently carried along.
+ */
+export function foldHeader(name: string): string {
+  return name.trim().toLowerCase();
 }
 
 const MAX_LISTED = 12;
@@ -88,16 +110,31 @@ export function planColumns(file: string, header: readonly string[], options: Pl
     if (col === undefined) {
       throw new CliError(`${at(file, 1)}no column ${JSON.stringify(column)} (from --map ${field}=${column}); the columns are ${listColumns(header)}`);
     }
-    if (usedBy.has(col)) throw new UsageError(command, `--map: column ${JSON.stringify(column)} is mapped twice`);
+    // One column may fill several identity fields (--map id=SO --map name=SO), but a column that
+    // gives a node gives nothing else.
+    const prior = usedBy.get(col);
+    if (prior !== undefined && (node !== undefined || mappedNode.has(col))) {
+      throw new UsageError(command, `--map: column ${JSON.stringify(column)} gives both ${JSON.stringify(prior)} and ${JSON.stringify(field)}; a column that gives a node gives nothing else`);
+    }
     usedBy.set(col, field);
     if (node !== undefined) mappedNode.set(col, node);
     else fieldCol.set(field, col);
   }
 
+  const warnings: string[] = [];
+  const near = (name: string, col: number, what: string) =>
+    warnings.push(`${at(file, 1, col + 1)}warning: column ${JSON.stringify(name)} is read as ${what} (it matches only once trimmed and case-folded); rename it to silence this`);
   const identity: { field: string; col: number }[] = [];
   for (const field of IDENTITY_FIELDS) {
     const mapped = fieldCol.get(field);
-    const own = byName.get(field);
+    let own = byName.get(field);
+    if (own === undefined && mapped === undefined) {
+      const folded = header.findIndex((name, col) => foldHeader(name) === field && !usedBy.has(col) && nodeOf(name, col) === undefined);
+      if (folded >= 0) {
+        own = folded;
+        near(header[folded]!, folded, `the ${field} field`);
+      }
+    }
     if (mapped !== undefined && own !== undefined && !usedBy.has(own)) {
       throw new CliError(
         `${at(file, 1, own + 1)}column ${JSON.stringify(field)} clashes with --map ${field}=${header[mapped]}: the output can have one ${JSON.stringify(field)}; rename the column or map it to another field`,
@@ -123,7 +160,11 @@ export function planColumns(file: string, header: readonly string[], options: Pl
   header.forEach((name, col) => {
     const taken = usedBy.get(col);
     if (taken !== undefined && !mappedNode.has(col)) return;
-    const node = mappedNode.get(col) ?? nodeOf(name, col);
+    let node = mappedNode.get(col) ?? nodeOf(name, col);
+    if (node === undefined && options.foldedNodeOf) {
+      node = options.foldedNodeOf(foldHeader(name));
+      if (node !== undefined) near(name, col, `node ${JSON.stringify(options.nodeName ? options.nodeName(node) : name)}`);
+    }
     if (node !== undefined) {
       const other = nodeCol.get(node);
       if (other !== undefined) {
@@ -150,6 +191,7 @@ export function planColumns(file: string, header: readonly string[], options: Pl
     valueCols: Int32Array.from(valueCols),
     valueNodes: Int32Array.from(valueNodes),
     fieldCols,
+    warnings,
   };
 }
 

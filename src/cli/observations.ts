@@ -1,11 +1,12 @@
 import { BodyScorer, ObservationStore, READ_OK } from "../engine/index.js";
 import { CsvReader, type CsvReadOptions } from "../io/readCsv.js";
+import { isSameFile } from "../io/sameFile.js";
 import { CliError, at } from "./errors.js";
 import { cellReason, recordText, type RejectLog } from "./rejects.js";
 import type { Reporter } from "./report.js";
 
 /** How an observations file's columns are used. */
-interface ObservationPlan {
+export interface ObservationPlan {
   readonly file: string;
   readonly set: number;
   readonly idCol: number;
@@ -63,25 +64,69 @@ function planObservations(file: string, header: readonly string[], store: Observ
   return { file, set, idCol, cols: Int32Array.from(cols), nodes: Int32Array.from(nodes), absent };
 }
 
+/** An observations file whose header has been read and planned. */
+export interface ObservationFile {
+  readonly file: string;
+  readonly csv: CsvReader;
+  readonly plan: ObservationPlan;
+}
+
+/**
+ * Opens an observations file and works out its columns (before any row is read, so that a run
+ * can check its inputs first).
+ * @throws CliError for an unusable header (see `planObservations`)
+ */
+export async function openObservationFile(store: ObservationStore, file: string, csvOptions: CsvReadOptions, idColumn: string | undefined): Promise<ObservationFile> {
+  const csv = await CsvReader.open(file, { ...csvOptions, name: file });
+  try {
+    return { file, csv, plan: planObservations(file, csv.header, store, idColumn) };
+  } catch (e) {
+    csv.close();
+    throw e;
+  }
+}
+
+/**
+ * Opens every observations file of a run: refuses one given twice (the same file under two
+ * names counts too), and returns them with the set each one feeds.
+ * @throws CliError for a file given twice or an unusable header
+ */
+export async function openObservationFiles(store: ObservationStore, files: readonly string[], csvOptions: CsvReadOptions, idColumn: string | undefined): Promise<ObservationFile[]> {
+  files.forEach((file, i) => {
+    const twin = files.findIndex((other, j) => j < i && isSameFile(other, file));
+    if (twin >= 0) throw new CliError(`--observations ${file}: the same file as --observations ${files[twin]}; giving it twice would count every observation twice`);
+  });
+  const opened: ObservationFile[] = [];
+  try {
+    for (const file of files) opened.push(await openObservationFile(store, file, csvOptions, idColumn));
+  } catch (e) {
+    for (const o of opened) o.csv.close();
+    throw e;
+  }
+  return opened;
+}
+
 /**
  * Reads one observations file into the core's observation store (the same accumulation
  * `scoreBody` uses). A row whose value cannot be read still counts as an observation of the body,
  * with that value missing, and goes to the rejects.
  * @param only - read only the rows of this body (for `explain`)
+ * @param onRow - called with each row counted as an observation (after the store took it), for
+ *   readers that keep the rows themselves (`readBodies`)
  */
 export async function readObservationFile(
   store: ObservationStore,
-  file: string,
-  csvOptions: CsvReadOptions,
-  idColumn: string | undefined,
+  opened: ObservationFile,
   rejects: RejectLog,
   reporter: Reporter,
   only?: string,
-): Promise<void> {
+  onRow?: (id: string, row: readonly string[], plan: ObservationPlan) => void,
+): Promise<{ readonly dataLines: number; readonly accepted: number }> {
   const rubric = store.rubric;
-  const csv = await CsvReader.open(file, { ...csvOptions, name: file });
+  const { csv, plan, file } = opened;
+  let lastRow = 1;
+  let accepted = 0;
   try {
-    const plan = planObservations(file, csv.header, store, idColumn);
     if (plan.absent.length > 0) {
       const names = plan.absent.map((n) => rubric.nodes[n]!.code).join(", ");
       reporter.line(`${file}: warning: no column for ${names}; every observation in this file counts as missing for ${plan.absent.length === 1 ? "it" : "them"}`);
@@ -100,6 +145,7 @@ export async function readObservationFile(
           continue;
         }
         store.beginRow(id, plan.set);
+        accepted++;
         let reasons: string | undefined;
         let firstBad = -1;
         for (let k = 0; k < plan.cols.length; k++) {
@@ -113,41 +159,60 @@ export async function readObservationFile(
           }
         }
         store.endRow();
+        onRow?.(id, row, plan);
         if (reasons !== undefined) {
-          rejects.add(file, rowNo, firstBad + 1, csv.header[firstBad]!, "invalid_value", `${reasons} (counted as a missing observation of the body)`, recordText(row, csv.delimiter));
+          rejects.add(file, rowNo, firstBad + 1, csv.header[firstBad]!, "invalid_value", `${reasons} (counted as a missing observation of the body)`, recordText(row, csv.delimiter), true);
         }
       }
+      lastRow = firstRow + rows.length - 1;
       await rejects.flush();
     }
   } finally {
     csv.close();
   }
+  return { dataLines: lastRow - 1, accepted };
 }
 
 /**
- * Writes the observation rows of bodies that are not in the main input to the rejects: a second,
- * streaming pass over the observation files (done only when there are such rows).
+ * Writes the observation rows of bodies that were not scored to the rejects, each with its reason:
+ * the body's own row was rejected (`body_rejected`, with that row's number), or no row of the
+ * main input has the id (`unknown_body`). A second, streaming pass over the observation files,
+ * done only when there are such rows.
+ * @param unscored - id → the main input's row that was rejected for it, or undefined when no row has the id
+ * @returns rows rejected, per file
  */
-export async function rejectUnknownBodies(
+export async function rejectUnscoredObservations(
   files: readonly string[],
   csvOptions: CsvReadOptions,
   idColumn: string | undefined,
-  unknown: ReadonlyMap<string, number>,
+  unscored: ReadonlyMap<string, number | undefined>,
   input: string,
   rejects: RejectLog,
-): Promise<void> {
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
   for (const file of files) {
     const csv = await CsvReader.open(file, { ...csvOptions, name: file });
-    let idCol = csv.header.indexOf("id");
-    if (idColumn !== undefined && csv.header.includes(idColumn)) idCol = csv.header.indexOf(idColumn);
-    for await (const batch of csv) {
-      batch.rows.forEach((row, r) => {
-        if (batch.problems?.has(r) || row.length !== csv.header.length) return;
-        const id = row[idCol]!;
-        if (!unknown.has(id)) return;
-        rejects.add(file, batch.firstRow + r, idCol + 1, csv.header[idCol]!, "unknown_body", `no body with id ${JSON.stringify(id)} in ${input}`, recordText(row, csv.delimiter));
-      });
-      await rejects.flush();
+    try {
+      let idCol = csv.header.indexOf("id");
+      if (idColumn !== undefined && csv.header.includes(idColumn)) idCol = csv.header.indexOf(idColumn);
+      for await (const batch of csv) {
+        batch.rows.forEach((row, r) => {
+          if (batch.problems?.has(r) || row.length !== csv.header.length) return;
+          const id = row[idCol]!;
+          if (!unscored.has(id)) return;
+          const bodyRow = unscored.get(id);
+          const [code, reason] =
+            bodyRow === undefined
+              ? ["unknown_body", `no body with id ${JSON.stringify(id)} in ${input}`]
+              : ["body_rejected", `the body ${JSON.stringify(id)} was not scored: its row ${bodyRow} of ${input} was rejected`];
+          rejects.add(file, batch.firstRow + r, idCol + 1, csv.header[idCol]!, code, reason, recordText(row, csv.delimiter));
+          counts.set(file, (counts.get(file) ?? 0) + 1);
+        });
+        await rejects.flush();
+      }
+    } finally {
+      csv.close();
     }
   }
+  return counts;
 }

@@ -1,41 +1,12 @@
 import { z } from "zod";
 import { EDITIONS, STAT_NAMES, type StatName } from "../index.js";
 import { ENCODING_NAMES, type CsvEncoding } from "../io/decodeChunks.js";
-import type { FlagSpec, ParsedArgs } from "./argv.js";
+import type { ParsedArgs } from "./argv.js";
+
+export { IDENTITY_FIELDS, SPECS, type CommandName } from "./specs.js";
 import { UsageError } from "./errors.js";
 
-/** Identity fields: `id` is required and unique; the others are carried and can group. */
-export const IDENTITY_FIELDS = ["id", "name", "state", "level", "type"] as const;
 
-const common = { debug: "flag", help: "flag" } as const;
-const input = { map: "list", encoding: "value", delimiter: "value" } as const;
-const rubricFlags = { edition: "value", rubric: "value" } as const;
-const progress = { progress: "flag", "no-progress": "flag" } as const;
-
-/** The options of each command (the contract documented in docs/cli.md). */
-export const SPECS = {
-  score: {
-    ...common,
-    ...input,
-    ...rubricFlags,
-    ...progress,
-    observations: "list",
-    out: "value",
-    format: "value",
-    rejects: "value",
-    by: "list",
-    stats: "list",
-    order: "value",
-    round: "value",
-    raw: "flag",
-  },
-  aggregate: { ...common, ...input, ...rubricFlags, ...progress, out: "value", format: "value", rejects: "value", by: "list", stats: "list", order: "value", round: "value", raw: "flag" },
-  validate: { ...common, format: "value" },
-  editions: { ...common, format: "value" },
-  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value" },
-} as const satisfies Record<string, FlagSpec>;
-
-export type CommandName = keyof typeof SPECS;
 
 const edition = z.enum(EDITIONS, { error: `expected one of ${EDITIONS.join(", ")}` });
 const encoding = z
@@ -56,10 +27,19 @@ const decimals = z
   .regex(/^\d+$/, { error: "expected a whole number from 0 to 15" })
   .transform(Number)
   .refine((n) => n <= 15, { error: "expected a whole number from 0 to 15" });
+/** A quantile statistic: p followed by a percentage, e.g. p05, p50, p95, p99.5. */
+const QUANTILE = /^p(100|\d{1,2}(\.\d+)?)$/;
 const stats = z
   .array(z.string())
   .transform((list) => list.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s.length > 0))
-  .pipe(z.array(z.enum(STAT_NAMES, { error: `expected a comma-separated list of ${STAT_NAMES.join(", ")}` })));
+  .pipe(
+    z.array(
+      z.string().refine((s) => (STAT_NAMES as readonly string[]).includes(s) || QUANTILE.test(s), {
+        error: `expected a comma-separated list of ${STAT_NAMES.join(", ")} or quantiles such as p05, p50, p95`,
+      }),
+    ),
+  );
+const nodeList = z.array(z.string()).transform((list) => list.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s.length > 0));
 const list = z.array(z.string()).default([]);
 const path = z.string().min(1, { error: "expected a file name" });
 const flag = z.literal(true).optional().transform((v) => v === true);
@@ -77,14 +57,21 @@ const progressShape = {
 const base = { debug: flag, help: flag };
 /** What `score` and `aggregate` write: rows or a table, its format, rejects, grouping, rounding. */
 const outputShape = {
-  out: path.optional(),
+  // `--out -` is standard output, as when --out is left out (see checkOutputs).
+  out: path.optional().transform((p) => (p === "-" ? undefined : p)),
   format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
   rejects: path.optional(),
   by: list,
   stats: stats.default([]),
-  order: z.enum(["first", "key"], { error: "expected first (as first seen) or key (sorted; states by INEGI code)" }).default("first"),
+  order: z
+    .enum(["first", "key", "value", "-value"], { error: "expected first (as first seen), key (sorted; states by INEGI code), value (highest first) or -value (lowest first)" })
+    .default("first"),
   round: decimals.optional(),
   raw: flag,
+  nodes: nodeList.default([]),
+  columns: z.enum(["value", "full"], { error: "expected value (one column per node) or full (value, n, na, missing and statistics)" }).optional(),
+  rank: flag,
+  weight: z.string().min(1, { error: "expected a column name" }).optional(),
 };
 
 /** Marks issues about how options combine, whose message must not quote one option's value. */
@@ -114,13 +101,22 @@ const SCHEMAS = {
       positionals: one("input file (INPUT.csv)"),
       observations: list,
       ...outputShape,
+      "allow-missing": flag,
+      "decimal-comma": flag,
     })
     .strict()
     .superRefine(exactlyOneRubric)
     .superRefine((o, ctx) => {
       if (o.stats.length > 0 && o.by.length === 0) ctx.addIssue({ code: "custom", path: ["stats"], message: "--stats goes with --by (per-body output has no statistics)", params: CROSS });
+      if (o.weight !== undefined && o.by.length === 0) ctx.addIssue({ code: "custom", path: ["weight"], message: "--weight goes with --by (it weights the bodies in group means)", params: CROSS });
     })
-    .transform(({ positionals, "no-progress": _n, ...o }) => ({ ...o, input: positionals, progress: progressMode({ progress: o.progress, "no-progress": _n }) })),
+    .transform(({ positionals, "no-progress": _n, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({
+      ...o,
+      allowMissing,
+      decimalComma,
+      input: positionals,
+      progress: progressMode({ progress: o.progress, "no-progress": _n }),
+    })),
   aggregate: z
     .object({
       ...base,
@@ -137,13 +133,6 @@ const SCHEMAS = {
     .object({ ...base, positionals: one("rubric file (RUBRIC.json)"), format: z.enum(["text", "json"], { error: "expected text or json" }).default("text") })
     .strict()
     .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
-  editions: z
-    .object({
-      ...base,
-      positionals: z.array(z.string()).max(0, { error: "takes no file" }),
-      format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
-    })
-    .strict(),
   explain: z
     .object({
       ...base,
@@ -151,29 +140,131 @@ const SCHEMAS = {
       ...inputShape,
       positionals: one("input file (INPUT.csv)"),
       observations: list,
-      id: z.string({ error: "expected the id of the body to explain" }),
+      id: z.string().optional(),
+      row: z
+        .string()
+        .regex(/^\d+$/, { error: "expected a row number of 2 or more (row 1 is the header)" })
+        .transform(Number)
+        .refine((n) => n >= 2 && Number.isSafeInteger(n), { error: "expected a row number of 2 or more (row 1 is the header)" })
+        .optional(),
       format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
       lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
       decimals: decimals.default(4),
+      "allow-missing": flag,
+      "decimal-comma": flag,
     })
     .strict()
     .superRefine(exactlyOneRubric)
+    .superRefine((o, ctx) => {
+      if ((o.id === undefined) === (o.row === undefined)) ctx.addIssue({ code: "custom", path: ["id"], message: "give either --id ID or --row N (the body on row N, the header being row 1)", params: CROSS });
+    })
+    .transform(({ positionals, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({ ...o, allowMissing, decimalComma, input: positionals })),
+  report: z
+    .object({
+      ...base,
+      positionals: one("scores file (SCORES.csv)"),
+      compare: path.optional(),
+      uncertainty: path.optional(),
+      by: z.enum(["state", "type", "level"], { error: "expected state, type or level" }).default("state"),
+      out: path.optional(),
+      rejects: path.optional(),
+      date: z
+        .string()
+        .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toJSON()?.startsWith(s) === true, { error: "expected a date YYYY-MM-DD" })
+        .optional(),
+      lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
+      decimals: decimals.default(2),
+      rubric: z.array(path).default([]),
+    })
+    .strict()
     .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
+  compare: z
+    .object({
+      ...base,
+      ...rubricChoice,
+      ...inputShape,
+      to: edition.optional(),
+      "to-rubric": path.optional(),
+      crosswalk: path.optional(),
+      scores: flag,
+      positionals: z.array(z.string()),
+      observations: list,
+      out: path.optional(),
+      format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
+      tidy: flag,
+      rejects: path.optional(),
+      by: list,
+      order: z.enum(["first", "key"], { error: "expected first (as first seen) or key (sorted; states by INEGI code)" }).default("first"),
+      round: decimals.optional(),
+      raw: flag,
+      method: z.enum(["auto", "two_factor", "shapley"], { error: "expected auto, two_factor or shapley" }).default("auto"),
+      depth: z.string().regex(/^\d+$/, { error: "expected a whole number" }).transform(Number).optional(),
+      "no-bridge": flag,
+      "allow-missing": flag,
+      "decimal-comma": flag,
+    })
+    .strict()
+    .superRefine(atMostOneRubric)
+    .superRefine((o, ctx) => {
+      const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message, params: CROSS });
+      if (o.to !== undefined && o["to-rubric"] !== undefined) issue("to", "give --to or --to-rubric, not both");
+      if (o.scores) {
+        if (o.positionals.length !== 2) issue("positionals", "expected two scores files (FROM.csv TO.csv) after --scores");
+        if (o.observations.length > 0) issue("observations", "--observations goes with an input file, not with --scores");
+        return;
+      }
+      if (o.positionals.length !== 1) issue("positionals", "expected one input file (INPUT.csv), or --scores FROM.csv TO.csv");
+      else if (o.edition === undefined && o.rubric === undefined) issue("edition", "give the rubric the input is written for: --edition 2017|2019 or --rubric FILE.json");
+      else if (o.to === undefined && o["to-rubric"] === undefined) issue("to", "give the rubric to compare with: --to 2017|2019 or --to-rubric FILE.json");
+    })
+    .transform(({ positionals, "to-rubric": toRubric, "no-bridge": noBridge, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({
+      ...o,
+      toRubric,
+      bridge: !noBridge,
+      allowMissing,
+      decimalComma,
+      inputs: positionals,
+      input: positionals[0]!,
+    })),
 };
 
 export type ScoreOptions = z.output<typeof SCHEMAS.score>;
+export type CompareOptions = z.output<typeof SCHEMAS.compare>;
 export type AggregateOptions = z.output<typeof SCHEMAS.aggregate>;
 export type ValidateOptions = z.output<typeof SCHEMAS.validate>;
-export type EditionsOptions = z.output<typeof SCHEMAS.editions>;
+/** `editions` is checked in `run.ts` without zod (it must start as fast as `--version`). */
+export interface EditionsOptions {
+  readonly format: "text" | "json";
+}
 export type ExplainOptions = z.output<typeof SCHEMAS.explain>;
+export type ReportOptions = z.output<typeof SCHEMAS.report>;
 export type { StatName };
 
-const POSITIONAL_NAMES: Record<CommandName, string> = {
+/**
+ * Splits a `--stats` list into the aggregator's named statistics and quantile probabilities.
+ * @param list - validated tokens such as "median", "p05", "p95"
+ * @returns named statistics (without n and mean) and quantiles in [0, 1], in the order given
+ */
+export function splitStats(list: readonly string[]): { readonly names: StatName[]; readonly quantiles: number[] } {
+  const names: StatName[] = [];
+  const quantiles: number[] = [];
+  for (const s of list) {
+    if (QUANTILE.test(s)) quantiles.push(Number(s.slice(1)) / 100);
+    else if (s !== "n" && s !== "mean" && !names.includes(s as StatName)) names.push(s as StatName);
+  }
+  return { names, quantiles };
+}
+
+/** The commands whose options a zod schema checks (`editions` is checked in `run.ts`). */
+type SchemaCommand = keyof typeof SCHEMAS;
+
+const POSITIONAL_NAMES: Record<SchemaCommand, string> = {
   score: "INPUT.csv",
   aggregate: "SCORES.csv",
   validate: "RUBRIC.json",
-  editions: "arguments",
   explain: "INPUT.csv",
+  report: "SCORES.csv",
+  compare: "INPUT.csv",
 };
 
 /**
@@ -183,7 +274,7 @@ const POSITIONAL_NAMES: Record<CommandName, string> = {
  * @returns the typed options
  * @throws UsageError naming the option, what it expects and what it found
  */
-export function parseOptions<C extends CommandName>(command: C, parsed: ParsedArgs): z.output<(typeof SCHEMAS)[C]> {
+export function parseOptions<C extends SchemaCommand>(command: C, parsed: ParsedArgs): z.output<(typeof SCHEMAS)[C]> {
   const raw = { ...parsed.options, positionals: [...parsed.positionals] };
   const result = (SCHEMAS[command] as z.ZodType).safeParse(raw);
   if (result.success) return result.data as z.output<(typeof SCHEMAS)[C]>;

@@ -1,5 +1,6 @@
 import type { ErrorObject } from "ajv";
 import { describeValue, jsonPath, type Issue } from "../issue.js";
+import { foldLevel } from "../score/readValue.js";
 import { MAX_WEIGHT_RATIO } from "../score/weights.js";
 import { validate as validateStructure } from "./generated/validate-rubric.js";
 
@@ -315,12 +316,16 @@ function semanticIssues(doc: unknown): Issue[] {
       }
     }
     if (type === "ordinal") {
-      const values = new Set<string>();
+      const values = new Map<string, string>();
       arr(own(input, "levels")).forEach((l, li) => {
         const v = isObj(l) ? str(own(l, "value")) : undefined;
         if (v === undefined) return;
-        if (values.has(v)) add("duplicate_level", [...path, "levels", li, "value"], `level "${v}" of "${code}" is listed twice`);
-        values.add(v);
+        const folded = foldLevel(v);
+        const prior = values.get(folded);
+        if (prior !== undefined) {
+          add("duplicate_level", [...path, "levels", li, "value"], `level "${v}" of "${code}" is listed twice${prior === v ? "" : ` (as "${prior}": levels match without case, accents or surrounding spaces)`}`);
+        }
+        values.set(folded, v);
       });
     }
     const obs = own(input, "observations");

@@ -15,7 +15,10 @@ import { createReadSlot, readValue } from "./readValue.js";
  * @example
  * const store = new ObservationStore(rubric);
  * store.beginRow("ASF", 0); store.cell(rubric.index.get("tc.disp")!, "1"); store.endRow();
+ * const frame = createFrame(rubric);
  * store.load("ASF", frame); // => true
+ * evaluateFrame(frame);
+ * frame.value[rubric.index.get("tc.disp")!] // => 1
  */
 export class ObservationStore {
   readonly rubric: CompiledRubric;
@@ -40,11 +43,14 @@ export class ObservationStore {
   #set = -1;
   readonly #seen: Uint8Array;
   readonly #read = createReadSlot();
+  readonly #comma: boolean;
 
   /**
    * @param rubric - the rubric whose observation sets are stored
+   * @param options - `decimalComma`: also read `0,5` as 0.5
    */
-  constructor(rubric: CompiledRubric) {
+  constructor(rubric: CompiledRubric, options: { readonly decimalComma?: boolean } = {}) {
+    this.#comma = options.decimalComma === true;
     this.rubric = rubric;
     const k = kernelOf(rubric, "ObservationStore");
     this.#k = k;
@@ -57,6 +63,14 @@ export class ObservationStore {
   /** Number of bodies with observations. */
   get bodies(): number {
     return this.#ids.length;
+  }
+
+  /**
+   * Whether a body has observations in the store.
+   * @param id - the body's id
+   */
+  has(id: string): boolean {
+    return this.#slots.has(id);
   }
 
   /**
@@ -100,7 +114,7 @@ export class ObservationStore {
     this.#seen[pos] = 1;
     const at = this.#slot * this.#leaves.length + pos;
     const slot = this.#read;
-    const code = readValue(this.#k, node, raw, slot, true);
+    const code = readValue(this.#k, node, raw, slot, true, this.#comma);
     if (code !== READ_OK) this.#missing[at]!++;
     else if (slot.kind === VALUE_PRESENT) {
       this.#sum[at]! += slot.value;

@@ -20,7 +20,13 @@ import type { Kernel } from "../rubric/compileRubric.js";
 import type { Issue } from "../issue.js";
 import { describeValue } from "../issue.js";
 
-/** Reusable output of `readValue`, so that the hot path allocates nothing. */
+/**
+ * Reusable output of `readValue`, so that the hot path allocates nothing.
+ * @example
+ * const slot: ReadSlot = createReadSlot();
+ * readScore("0.25", slot);
+ * [slot.kind === VALUE_PRESENT, slot.value, slot.err] // => [true, 0.25, 0.005]
+ */
 export interface ReadSlot {
   kind: number;
   /** The score in [0, 1]. */
@@ -29,7 +35,11 @@ export interface ReadSlot {
   err: number;
 }
 
-/** Creates an empty slot for `readValue`. */
+/**
+ * Creates an empty slot for `readValue`.
+ * @example
+ * createReadSlot().kind === VALUE_ABSENT // => true
+ */
 export function createReadSlot(): ReadSlot {
   return { kind: VALUE_ABSENT, value: 0, err: 0 };
 }
@@ -37,6 +47,8 @@ export function createReadSlot(): ReadSlot {
 /**
  * Tokens read as "not applicable" (compared case-insensitively after trimming). Everything else
  * that is not a number (or an ordinal level) is an error; an empty cell is a missing value.
+ * @example
+ * NOT_APPLICABLE_TOKENS.map((t) => scoreBody(rubric, { values: { TG: t.toLowerCase() } }).nodes[2]!.status) // => ["not_applicable", "not_applicable", "not_applicable", "not_applicable", "not_applicable"]
  */
 export const NOT_APPLICABLE_TOKENS: readonly string[] = ["NA", "N/A", "N.A.", "NO APLICA", "NOT APPLICABLE"];
 const NA_SET = new Set(NOT_APPLICABLE_TOKENS);
@@ -125,7 +137,7 @@ let parsedValue = 0;
  * ordinal level (when `levels` is given), or a number (`PARSED`). Writes absent / NA / levels
  * into `slot`; leaves numbers to the caller's scale.
  */
-function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, number> | undefined): number {
+function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, number> | undefined, comma: boolean): number {
   slot.kind = VALUE_ABSENT;
   slot.value = 0;
   slot.err = 0;
@@ -141,13 +153,14 @@ function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, numbe
   if (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) s = s.trim();
   if (s.length === 0) return READ_OK;
   if (levels) {
-    const score = levels.get(s);
+    const score = levels.get(foldLevel(s));
     if (score !== undefined) {
       slot.kind = VALUE_PRESENT;
       slot.value = score;
       return READ_OK;
     }
   }
+  if (comma && DECIMAL_COMMA.test(s)) s = s.replace(",", ".");
   const x = parseDecimal(s);
   if (Number.isNaN(x)) {
     if (NA_SET.has(s.toUpperCase())) {
@@ -159,6 +172,22 @@ function readRaw(raw: unknown, slot: ReadSlot, levels: ReadonlyMap<string, numbe
   if (!Number.isFinite(x)) return READ_NOT_FINITE;
   parsedValue = x;
   return PARSED;
+}
+
+/** A number written with a decimal comma and no other separator: `0,5`, `-,25`, `12,0`. */
+const DECIMAL_COMMA = /^[+-]?\d*,\d+$/;
+
+/**
+ * How ordinal levels are matched: trimmed, without accents, case-insensitive, so that "Sí",
+ * " si" and "SI" name the same level. The compiled rubric keys its levels by this form, and
+ * validation refuses two levels that fold alike.
+ * @param level - a level as written or as read from a cell
+ * @returns its folded form
+ * @example
+ * foldLevel(" Sí ") // => "si"
+ */
+export function foldLevel(level: string): string {
+  return level.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 }
 
 /** A score in [0, 1] as given, with the precision of its decimals. */
@@ -175,12 +204,15 @@ function setScore(slot: ReadSlot, x: number, decimals: number): number {
  * tokens and number rules as `readValue` for a node given directly.
  * @param raw - the raw value: a string from a file, a number, or null/undefined
  * @param slot - receives kind, value and precision
+ * @param decimalComma - also read `0,5` as 0.5
  * @returns `READ_OK` or an error code (`READ_NOT_A_NUMBER`, `READ_NOT_FINITE`, `READ_OUT_OF_RANGE`)
  * @example
- * readScore(" NA ", slot) // => 0, with slot.kind === VALUE_NOT_APPLICABLE
+ * const slot = createReadSlot();
+ * readScore(" NA ", slot); // => 0
+ * slot.kind === VALUE_NOT_APPLICABLE // => true
  */
-export function readScore(raw: unknown, slot: ReadSlot): number {
-  const code = readRaw(raw, slot, undefined);
+export function readScore(raw: unknown, slot: ReadSlot, decimalComma = false): number {
+  const code = readRaw(raw, slot, undefined, decimalComma);
   return code === PARSED ? setScore(slot, parsedValue, parsedDecimals) : code;
 }
 
@@ -199,13 +231,47 @@ export function readScore(raw: unknown, slot: ReadSlot): number {
  * @param observation - true when the value is one observation of a per-observation leaf; a
  *   per-observation leaf given directly for the body (false, the default) takes the body-level
  *   share, a score in [0, 1]
+ * @param decimalComma - also read `0,5` as 0.5 (a cell with one comma and no other separator)
  * @returns `READ_OK` or an error code
  */
-export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot, observation = false): number {
+export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot, observation = false, decimalComma = false): number {
   const kind = !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node]!;
-  const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? k.levels[node] : undefined);
-  if (code !== PARSED) return code;
-  const x = parsedValue;
+  const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? k.levels[node] : undefined, decimalComma);
+  return code === PARSED ? readNumber(k, node, kind, parsedValue, parsedDecimals, slot) : code;
+}
+
+/**
+ * Reads a plain decimal a byte reader has already parsed (by the same rule as `readValue`'s
+ * decimal reader: the same value bit for bit, the same count of decimals), so that a CSV cell
+ * reaches the score with no string made for it. Not for ordinal leaves, whose levels are matched
+ * on the text first: `readsNumbers` says which nodes take this path.
+ * @param k - the rubric's kernel
+ * @param node - node position
+ * @param x - the number
+ * @param decimals - decimals it was written with (its precision)
+ * @param slot - receives kind, value and precision
+ * @param observation - as in `readValue`
+ * @returns `READ_OK` or an error code
+ */
+export function readDecimal(k: Kernel, node: number, x: number, decimals: number, slot: ReadSlot, observation = false): number {
+  slot.kind = VALUE_ABSENT;
+  slot.value = 0;
+  slot.err = 0;
+  return readNumber(k, node, !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node]!, x, decimals, slot);
+}
+
+/**
+ * Whether a node's cells may be read as numbers by a byte reader (`readDecimal`): every node but
+ * an ordinal leaf, whose levels are matched on the text first.
+ * @param k - the rubric's kernel
+ * @param node - node position
+ */
+export function readsNumbers(k: Kernel, node: number): boolean {
+  return !(k.leafKind[node] === LEAF_ORDINAL && k.obsSet[node]! < 0);
+}
+
+/** A parsed number on a node's scale: the one place where a value becomes a score. */
+function readNumber(k: Kernel, node: number, kind: number, x: number, decimals: number, slot: ReadSlot): number {
   switch (kind) {
     case LEAF_BINARY:
       if (x !== 0 && x !== 1) return READ_NOT_BINARY;
@@ -232,13 +298,13 @@ export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot,
       const span = high - low;
       const t = k.leafDescending[node] === 1 ? (high - at) / span : (at - low) / span;
       slot.value = t < 0 ? 0 : t > 1 ? 1 : t;
-      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(parsedDecimals) / span / (halved ? 2 : 1);
+      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(decimals) / span / (halved ? 2 : 1);
       break;
     }
     case LEAF_ORDINAL:
       return READ_UNKNOWN_LEVEL;
     default:
-      return setScore(slot, x, parsedDecimals);
+      return setScore(slot, x, decimals);
   }
   slot.kind = VALUE_PRESENT;
   return READ_OK;
@@ -258,8 +324,10 @@ export function expectedInput(k: Kernel, node: number, observation = false): str
       return "0 or 1";
     case LEAF_COUNT:
       return `a whole number from 0 to ${k.leafA[node]}`;
-    case LEAF_ORDINAL:
-      return `one of ${[...k.levels[node]!.keys()].map((l) => JSON.stringify(l)).join(", ")}`;
+    case LEAF_ORDINAL: {
+      const input = k.rubric.nodes[node]!.input;
+      return `one of ${(input?.type === "ordinal" ? input.levels : []).map((l) => JSON.stringify(l.value)).join(", ")}`;
+    }
     case LEAF_LINEAR:
       return "a finite number";
     default:

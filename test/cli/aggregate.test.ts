@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, parseCsv, records, tempDir } from "./helpers.js";
+import { cli, parseCsv, records, tempDir, quiet } from "./helpers.js";
 
 const t = tempDir();
 afterAll(t.cleanup);
@@ -24,7 +24,7 @@ describe("ogmetric aggregate", () => {
   it("reads a scores file without flags: national (no --by) is one row over all bodies", () => {
     expect(scored.code).toBe(0);
     const r = run("aggregate", "scores.csv");
-    expect(r.stderr).toBe("");
+    expect(quiet(r.stderr)).toBe("");
     expect(r.code).toBe(0);
     const [header, ...rows] = parseCsv(r.stdout);
     expect(header!.slice(0, 5)).toEqual(["bodies", "iga", "iga:n", "iga:na", "iga:missing"]);
@@ -61,8 +61,9 @@ describe("ogmetric aggregate", () => {
     const r = run("aggregate", "tampered.csv", "--rejects", "tampered-rejects.csv");
     expect(r.code).toBe(3);
     expect(lines(r.stderr)).toEqual([
-      'tampered.csv:2:5: column "iga": expected a score from 0 to 1, NA or an empty cell, found "1.5"',
-      "1 row rejected (written to tampered-rejects.csv); 1 aggregated",
+      'tampered.csv:2:7: column "iga": expected a score from 0 to 1, NA or an empty cell, found "1.5"',
+      "tampered.csv: 2 data lines: 1 body aggregated, 1 rejected, 0 blank",
+      "1 row written to the rejects: tampered-rejects.csv",
     ]);
     expect(records(r.stdout)[0]).toMatchObject({ bodies: "1" });
   });
@@ -85,7 +86,7 @@ describe("ogmetric aggregate", () => {
     t.file("mixed.csv", [text[0], text[1], text[2]!.replace("mga-2017@1.0.0#5ede0e237441", "mga-2019@1.0.0#141e5f3b743f")].join("\n"));
     expect(run("aggregate", "mixed.csv")).toMatchObject({
       code: 1,
-      stderr: 'mixed.csv:3:4: rubric "mga-2019@1.0.0#141e5f3b743f" differs from "mga-2017@1.0.0#5ede0e237441" (the first row\'s): aggregate scores of one rubric at a time\n',
+      stderr: 'mixed.csv:3:6: rubric "mga-2019@1.0.0#141e5f3b743f" differs from "mga-2017@1.0.0#5ede0e237441" (the first row\'s): aggregate scores of one rubric at a time\n',
     });
   });
 

@@ -86,3 +86,14 @@ export function records(text: string): Record<string, string>[] {
   const [header, ...rows] = parseCsv(text);
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
 }
+
+/** The account line every `score` and `aggregate` run prints: `FILE: N data lines: ...`. */
+export const ACCOUNT = /^.+: \d+ data lines?: \d+ [a-z ]+, \d+ rejected, \d+ blank.*$/;
+
+/** Standard error without the account line: what a clean run must leave empty. */
+export function quiet(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((l) => !ACCOUNT.test(l))
+    .join("\n");
+}

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, records, tempDir } from "./helpers.js";
+import { cli, records, tempDir, quiet } from "./helpers.js";
 
 const t = tempDir();
 afterAll(t.cleanup);
@@ -16,7 +16,7 @@ describe("ogmetric score --observations", () => {
     // A: 4 requests, disp 3/4, clar 1/4, comp 2/4, cel 0 → tc = (.75 + .25 + .5 + 0) / 4 = .375.
     t.file("requests.csv", "id,request,tc.disp,tc.clar,tc.comp,tc.cel\nA,1,1,1,1,0\nA,2,1,0,1,0\nA,3,1,0,0,0\nA,4,0,0,0,0\nB,1,1,1,1,1\n");
     const r = run("score", "bodies.csv", "--edition", "2017", "--observations", "requests.csv");
-    expect(r.stderr).toBe("");
+    expect(quiet(r.stderr)).toBe("");
     expect(r.code).toBe(0);
     const [a, b, c] = records(r.stdout);
     expect(a).toMatchObject({ "tc.disp": "0.75", "tc.clar": "0.25", "tc.comp": "0.5", "tc.cel": "0", tc: "0.375", tg: "1" });
@@ -36,10 +36,12 @@ describe("ogmetric score --observations", () => {
     expect(r.code).toBe(3);
     expect(lines(r.stderr)).toEqual([
       'strays.csv:5:3: column "tc.disp": expected 0 or 1, found "2" (counted as a missing observation of the body)',
-      "2 observation rows name 1 body not in bodies.csv; rejected",
+      "2 observation rows of 1 body not in bodies.csv; rejected",
       'strays.csv:3:1: no body with id "Z" in bodies.csv',
       'strays.csv:4:1: no body with id "Z" in bodies.csv',
-      "3 rows rejected (written to strays-rejects.csv); 3 bodies scored",
+      "bodies.csv: 3 data lines: 3 bodies scored, 0 rejected, 0 blank",
+      "strays.csv: 4 data lines: 2 observations used (1 with a value counted as missing), 2 rejected, 0 blank",
+      "3 rows written to the rejects: strays-rejects.csv",
     ]);
     expect(records(t.read("strays-rejects.csv")).map((x) => [x.file, x.row, x.code, x.record])).toEqual([
       ["strays.csv", "5", "invalid_value", "B,1,2,1,1,1"],
@@ -81,7 +83,7 @@ describe("ogmetric score --observations", () => {
     t.file("partial.csv", "id,tc.disp,tc.clar\nA,1,1\n");
     const r = run("score", "bodies.csv", "--edition", "2017", "--observations", "partial.csv");
     expect(r.code).toBe(0);
-    expect(lines(r.stderr)).toEqual(["partial.csv: warning: no column for tc.comp, tc.cel; every observation in this file counts as missing for them"]);
+    expect(lines(quiet(r.stderr))).toEqual(["partial.csv: warning: no column for tc.comp, tc.cel; every observation in this file counts as missing for them"]);
     expect(records(r.stdout)[0]).toMatchObject({ "tc.disp": "1", "tc.comp": "", tc: "" });
   });
 });

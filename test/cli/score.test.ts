@@ -25,14 +25,15 @@ describe("ogmetric score: output", () => {
   it("writes identity fields, carried columns, the rubric tag and every node in tree order, full precision", () => {
     t.file("basic.csv", `${HEADER},note\n${A},first\n${B},second\n`);
     const r = run("score", "basic.csv", "--edition", "2017");
-    expect(r.stderr).toBe("");
+    // Every data line is accounted for, always: scored, rejected or blank.
+    expect(lines(r.stderr)).toEqual(["basic.csv: 2 data lines: 2 bodies scored, 0 rejected, 0 blank"]);
     expect(r.code).toBe(0);
     const [header, ...rows] = parseCsv(r.stdout);
-    expect(header!.slice(0, 5)).toEqual(["id", "name", "state", "note", "rubric"]);
-    expect(header!.slice(5, 9)).toEqual(["iga", "t", "tg", "tg.ai"]);
+    expect(header!.slice(0, 7)).toEqual(["id", "name", "state", "state_name", "state_code", "note", "rubric"]);
+    expect(header!.slice(7, 11)).toEqual(["iga", "t", "tg", "tg.ai"]);
     expect(header!.at(-1)).toBe("ciudadano");
     const a = records(r.stdout)[0]!;
-    expect(a).toMatchObject({ id: "A", note: "first", rubric: "mga-2017@1.0.0#5ede0e237441", iga: "0.75", t: "0.55", tc: "0.6", "tc.disp": "", pg: "1", pc: "0.9", "pg.act": "1" });
+    expect(a).toMatchObject({ id: "A", state: "Jalisco", state_name: "Jalisco", state_code: "14", note: "first", rubric: "mga-2017@1.0.0#5ede0e237441", iga: "0.75", t: "0.55", tc: "0.6", "tc.disp": "", pg: "1", pc: "0.9", "pg.act": "1" });
     expect(rows).toHaveLength(2);
   });
 
@@ -56,7 +57,7 @@ describe("ogmetric score: output", () => {
       ["A", 0.75],
       ["B", expect.closeTo(0.3, 12)],
     ]);
-    expect(bodies[0]!.fields).toEqual({ name: "Alpha", state: "Jalisco" });
+    expect(bodies[0]!.fields).toEqual({ name: "Alpha", state: "Jalisco", state_name: "Jalisco", state_code: "14" });
     const json = JSON.parse(run("score", "j.csv", "--edition", "2017", "--format", "json").stdout) as unknown[];
     expect(json).toHaveLength(2);
   });
@@ -79,7 +80,7 @@ describe("ogmetric score: output", () => {
     t.file("badstate.csv", `${HEADER}\n${A.replace("Jalisco", "Jalsico")}\n`);
     const r = run("score", "badstate.csv", "--edition", "2017", "--by", "state");
     expect(r.code).toBe(0);
-    expect(lines(r.stderr)).toEqual(['badstate.csv:2: warning: unknown state "Jalsico" (did you mean "Jalisco"?); grouped under its own name']);
+    expect(lines(r.stderr)).toEqual(['badstate.csv:2: warning: unknown state "Jalsico" (did you mean "Jalisco"?); grouped under its own name', "badstate.csv: 1 data line: 1 body scored, 0 rejected, 0 blank"]);
     expect(records(r.stdout)[0]).toMatchObject({ state: "Jalsico", state_code: "" });
   });
 
@@ -177,7 +178,7 @@ describe("ogmetric score: bad inputs", () => {
     t.file("header.csv", `${HEADER}\n`);
     const r = run("score", "header.csv", "--edition", "2017", "--out", "header-out.csv");
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe("");
+    expect(lines(r.stderr)).toEqual(["header.csv: 0 data lines: 0 bodies scored, 0 rejected, 0 blank"]);
     expect(parseCsv(t.read("header-out.csv"))).toHaveLength(1);
   });
 
@@ -204,7 +205,8 @@ describe("ogmetric score: bad inputs", () => {
     expect(lines(r.stderr)).toEqual([
       'bad.csv:3:4: column "tg.ai": expected a number from 0 to 1, found "abc"',
       'bad.csv:5:5: column "tg.tr": expected a number from 0 to 1, found "1.5"',
-      "2 rows rejected (written to bad-rejects.csv); 3 bodies scored",
+      "bad.csv: 5 data lines: 3 bodies scored, 2 rejected, 0 blank",
+      "2 rows written to the rejects: bad-rejects.csv",
     ]);
     expect(records(t.read("bad-out.csv")).map((b) => b.id)).toEqual(["A", "C", "D"]);
     expect(records(t.read("bad-rejects.csv"))).toEqual([
@@ -217,7 +219,7 @@ describe("ogmetric score: bad inputs", () => {
     t.file("ragged.csv", `${HEADER}\n${A}\n\nB,Beta\n${C}\n`);
     const r = run("score", "ragged.csv", "--edition", "2017", "--rejects", "ragged-rejects.csv");
     expect(r.code).toBe(3);
-    expect(lines(r.stderr)[0]).toBe("ragged.csv:4: expected 17 columns, found 2");
+    expect(lines(r.stderr)).toEqual(["ragged.csv:4: expected 17 columns, found 2", "ragged.csv: 4 data lines: 2 bodies scored, 1 rejected, 1 blank", "1 row written to the rejects: ragged-rejects.csv"]);
     expect(records(r.stdout).map((b) => b.id)).toEqual(["A", "C"]);
     expect(records(t.read("ragged-rejects.csv"))[0]).toMatchObject({ row: "4", code: "column_count", record: "B,Beta" });
   });
@@ -228,8 +230,8 @@ describe("ogmetric score: bad inputs", () => {
     const r = run("score", "wide.csv", "--edition", "2017");
     expect(r.code).toBe(0);
     const [header, row] = parseCsv(r.stdout);
-    expect(header).toHaveLength(3 + extra.length + 1 + 26);
-    expect(row![3 + extra.length - 1]).toBe(String(extra.length - 1));
+    expect(header).toHaveLength(5 + extra.length + 1 + 26);
+    expect(row![5 + extra.length - 1]).toBe(String(extra.length - 1));
   });
 
   it("a header wider than 16,384 columns is refused (exit 1)", () => {
@@ -251,7 +253,8 @@ describe("ogmetric score: bad inputs", () => {
     expect(lines(r.stderr)).toEqual([
       // The row's text: B, the delimiter, the quoted field and the line break.
       `huge.csv:3:18: field 18 is longer than the limit of 1048576 characters (the row holds ${B.length + 1 + 2 + 50 * 2 ** 20 + 1}); the row was skipped`,
-      "1 row rejected (written to huge-rejects.csv); 2 bodies scored",
+      "huge.csv: 3 data lines: 2 bodies scored, 1 rejected, 0 blank",
+      "1 row written to the rejects: huge-rejects.csv",
     ]);
     expect(records(r.stdout).map((b) => b.id)).toEqual(["A", "C"]);
     const [rejected] = records(t.read("huge-rejects.csv"));
@@ -272,7 +275,9 @@ describe("ogmetric score: bad inputs", () => {
     const r = run("score", "incons.csv", "--edition", "2017");
     expect(r.code).toBe(0);
     expect(lines(r.stderr)).toEqual([
+      "incons.csv: warning: view perspectiva (gobierno, ciudadano) lacks inputs (citizen_requests, tg.ai, tg.tr, tg.tp, tg.da, pg.mec, ...), so its nodes will be missing; the index itself is complete",
       'incons.csv:2:2: warning: column "GA" gives iga = 0.9 but its children give 0.5 (beyond the inputs\' precision ±0.050)',
+      "incons.csv: 2 data lines: 2 bodies scored, 0 rejected, 0 blank",
       "1 body has a node given directly that disagrees with its subtree beyond the inputs' precision; the given values were used",
     ]);
     expect(records(r.stdout).map((b) => b.iga)).toEqual(["0.9", "0.5"]);
@@ -318,7 +323,7 @@ describe("ogmetric score: usage errors (exit 2)", () => {
     [["score", "x.csv", "--edition", "2017", "--map", "SO"], 'ogmetric score: --map: expected FIELD=COLUMN, e.g. id=SO, found "SO" (see ogmetric score --help)'],
     [["score", "x.csv", "--edition", "2017", "--encoding", "ebcdic"], 'ogmetric score: --encoding: expected utf8, latin1 or windows-1252, found "ebcdic" (see ogmetric score --help)'],
     [["score", "x.csv", "--edition", "2017", "--stats", "sd"], "ogmetric score: --stats: --stats goes with --by (per-body output has no statistics) (see ogmetric score --help)"],
-    [["frobnicate"], 'ogmetric: unknown command "frobnicate"; the commands are score, aggregate, validate, editions, explain (see ogmetric --help)'],
+    [["frobnicate"], 'ogmetric: unknown command "frobnicate"; the commands are score, aggregate, validate, editions, explain, report, compare, sql (see ogmetric --help)'],
   ])("%j", (args, message) => {
     const r = run(...args);
     expect(r.code).toBe(2);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { runInNewContext } from "node:vm";
+import { createContext, runInContext } from "node:vm";
+import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 
@@ -23,23 +24,55 @@ describe("the pure core", () => {
     expect(node.loadEdition("2017")).toBe(core.loadEdition("2017"));
   });
 
-  it("bundles for the browser and runs in a sandbox with no Node globals", async () => {
-    const out = await build({
-      entryPoints: [dist("index.js").pathname],
-      bundle: true,
-      platform: "browser",
-      format: "iife",
-      globalName: "ogmetric",
-      write: false,
-      logLevel: "silent",
-    });
-    const code = out.outputFiles[0]!.text;
-    const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder, structuredClone, console };
-    runInNewContext(`${code}\nglobalThis.result = (() => {
+  it("bundles for the browser and runs where code generation from strings is forbidden (a strict CSP), with no Node globals", async () => {
+    const code = await bundle(`export * from ${JSON.stringify(dist("index.js").pathname)};`, "iife");
+    // `codeGeneration: { strings: false }` makes eval and new Function throw, as
+    // Content-Security-Policy without 'unsafe-eval' does in a browser.
+    const sandbox = createContext({ TextEncoder, TextDecoder, structuredClone, console }, { codeGeneration: { strings: false, wasm: false } });
+    runInContext(`${code}\nglobalThis.result = (() => {
+      let evalBlocked = false;
+      try { new Function("return 1"); } catch { evalBlocked = true; }
       const r = ogmetric.loadEdition("2017");
       const s = ogmetric.scoreBody(r, { values: { TG: "0.46", TC: "0.54", PG: "0.23", PC: "0.32" } });
-      return { hash: r.hash, value: ogmetric.formatFixed(s.value, 4), hasProcess: typeof process !== "undefined" };
+      const parsed = ogmetric.parseRubric(ogmetric.loadEditionDocument("2019"));
+      const invalid = ogmetric.safeParseRubric({ schemaVersion: 1 });
+      const crosswalk = ogmetric.loadCrosswalk("2017", "2019").mappings.length;
+      return { evalBlocked, hash: r.hash, value: ogmetric.formatFixed(s.value, 4), parsed: parsed.id, invalid: invalid.success, crosswalk, hasProcess: typeof process !== "undefined" };
     })();`, sandbox);
-    expect(sandbox.result).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{64}$/), value: "0.3875", hasProcess: false });
+    expect(sandbox.result).toEqual({ evalBlocked: true, hash: expect.stringMatching(/^[0-9a-f]{64}$/), value: "0.3875", parsed: "mga-2019", invalid: false, crosswalk: expect.any(Number), hasProcess: false });
+  });
+
+  it("stays small: an app that loads an edition, scores, aggregates and formats ships at most 45 KB gzipped; formatFixed alone at most 3 KB", async () => {
+    const sizes: Record<string, number> = {};
+    for (const [name, names] of Object.entries(BUNDLES)) {
+      const code = await bundle(`export { ${names} } from ${JSON.stringify(dist("index.js").pathname)};`, "esm");
+      expect(code, name).not.toMatch(/\bnew Function\b|\beval\(/);
+      sizes[name] = gzipSync(code).length;
+    }
+    console.log(`bundle sizes (minified, gzipped): ${Object.entries(sizes).map(([n, b]) => `${n} ${(b / 1024).toFixed(1)} KB`).join("; ")}`);
+    expect(sizes.app).toBeLessThanOrEqual(45 * 1024);
+    expect(sizes.formatFixed).toBeLessThanOrEqual(3 * 1024);
   });
 });
+
+/** What the size test bundles: the README's figures come from this test's output. */
+const BUNDLES = {
+  app: "loadEdition, scoreBody, aggregate, formatFixed",
+  formatFixed: "formatFixed",
+  parseRubric: "parseRubric, safeParseRubric",
+  everything: "*",
+};
+
+async function bundle(contents: string, format: "esm" | "iife"): Promise<string> {
+  const out = await build({
+    stdin: { contents: contents.replace("export { * }", "export *"), resolveDir: process.cwd(), loader: "js" },
+    bundle: true,
+    minify: true,
+    platform: "browser",
+    format,
+    ...(format === "iife" ? { globalName: "ogmetric" } : {}),
+    write: false,
+    logLevel: "silent",
+  });
+  return out.outputFiles[0]!.text;
+}
