@@ -236,7 +236,10 @@ function validValue(input: LeafInput | undefined, direct: boolean): fc.Arbitrary
     case "count":
       return fc.integer({ min: 0, max: Math.min(input.max, 1_000_000) }).chain(spelled);
     case "ordinal":
-      return fc.constantFrom(...input.levels.map((l) => l.value)).chain((v) => fc.constantFrom<RawValue>(v, ` ${v} `, `${v}\t`));
+      // Levels match without case, accents or surrounding spaces.
+      return fc
+        .constantFrom(...input.levels.map((l) => l.value))
+        .chain((v) => fc.constantFrom<RawValue>(v, ` ${v} `, `${v}\t`, v.toUpperCase(), v.normalize("NFD").replace(/\p{M}/gu, ""), ` ${v.toUpperCase()}\u00a0`));
     case "linear": {
       const { low, high } = input;
       const mid = low / 2 + high / 2;

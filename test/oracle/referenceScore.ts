@@ -129,6 +129,21 @@ export function expectedOf(node: RubricNode, asScore: boolean): string {
   }
 }
 
+/**
+ * Levels match as docs/cli.md says: without case, accents or surrounding spaces (`sí`, ` SI ` and
+ * `Sí` are one level). Accents are the combining marks of the canonical decomposition; spaces are
+ * whatever String.prototype.trim removes (a no-break space too).
+ */
+function sameLevel(level: string, text: string): boolean {
+  const fold = (x: string) =>
+    [...x.normalize("NFD")]
+      .filter((c) => !/\p{M}/u.test(c))
+      .join("")
+      .toLowerCase()
+      .trim();
+  return fold(level) === fold(text);
+}
+
 interface Entry {
   node: RubricNode;
   view: string | undefined;
@@ -151,7 +166,7 @@ export function readRaw(node: RubricNode, raw: unknown, asScore: boolean): Readi
     const s = raw.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
     if (s === "") return { kind: "absent" };
     if (type === "ordinal" && input?.type === "ordinal") {
-      const level = input.levels.find((l) => l.value === s);
+      const level = input.levels.find((l) => sameLevel(l.value, s));
       if (level) return { kind: "value", value: fromDouble(level.score), exact: true, precision: 0 };
     }
     if (!PLAIN_NUMBER.test(s)) {
