@@ -92,7 +92,7 @@ function generatedKernel(k: Kernel): GeneratedKernel | null {
 
 /** The body of the generated function. */
 export function kernelSource(k: Kernel): string {
-  const out: string[] = ['"use strict";', "let st, v, e, src, wsum, acc, applicable, missing, zero, wc, cs, cv, n, absent;"];
+  const out: string[] = ['"use strict";', "let st, v, e, src, wsum, acc, applicable, missing, zero, wc, cs, cv, n, absent, forced;"];
   const policyStatus = (p: number) => (p === POLICY_ZERO ? STATUS_SCORED : p === POLICY_NOT_APPLICABLE ? STATUS_NOT_APPLICABLE : STATUS_MISSING);
   for (let o = 0; o < k.evalOrder.length; o++) {
     const i = k.evalOrder[o]!;
@@ -103,6 +103,9 @@ export function kernelSource(k: Kernel): string {
     if (end > start) {
       out.push(`src = ${SOURCE_CHILDREN};`);
       if (k.hasGatedChildren[i] === 1) {
+        // As applyGates: passes in child order until one forces nothing new (a target forced to 0
+        // gates its own targets in turn, whatever the order of the children).
+        const pass: string[] = [];
         for (let c = start; c < end; c++) {
           const child = k.childNode[c]!;
           const g0 = k.gateStart[child]!;
@@ -111,10 +114,13 @@ export function kernelSource(k: Kernel): string {
           const targets: string[] = [];
           for (let g = g0; g < g1; g++) {
             const t = k.gateTarget[g]!;
-            targets.push(`value[${t}] = 0; status[${t}] = ${STATUS_SCORED}; source[${t}] = ${SOURCE_GATE}; err[${t}] = 0; gatedBy[${t}] = ${child};`);
+            targets.push(
+              `if (source[${t}] !== ${SOURCE_GATE}) { value[${t}] = 0; status[${t}] = ${STATUS_SCORED}; source[${t}] = ${SOURCE_GATE}; err[${t}] = 0; gatedBy[${t}] = ${child}; flags[${t}] = 0; forced = true; }`,
+            );
           }
-          out.push(`if (status[${child}] === ${STATUS_SCORED} && value[${child}] === 0) { ${targets.join(" ")} }`);
+          pass.push(`if (status[${child}] === ${STATUS_SCORED} && value[${child}] === 0) { ${targets.join(" ")} }`);
         }
+        out.push(`do { forced = false;`, ...pass, `} while (forced);`);
       }
       const r = k.rule[i]!;
       const naZero = k.naPolicy[i] === NA_ZERO;

@@ -81,6 +81,31 @@ describe("the generated kernel is bit-identical to evaluateFrame's loop", () => 
     }
   });
 
+  it("gates in turn whatever the order of the children, and a gated node given directly raises no warning", () => {
+    // a gates b, b gates c: with a = 0, b is forced to 0 and forces c, in every child order.
+    // b is also given 0.9 directly, which the gate overrides: no consistency flag for it.
+    for (const order of [["a", "b", "c"], ["c", "b", "a"], ["b", "c", "a"]]) {
+      const r = parseRubric(
+        rubricDoc([
+          node("root", order.map((c): [string, number] => [c, 1]), { normalize: true }),
+          leaf("a", { type: "binary" }, { gates: ["b"] }),
+          node("b", [["b1", 1]], { gates: ["c"] }),
+          leaf("b1", { type: "binary" }),
+          leaf("c", { type: "binary" }),
+        ]),
+      );
+      const at = (c: string) => r.index.get(c)!;
+      sameOnBothPaths(r, [[at("a"), "0"], [at("b"), "0.9"], [at("b1"), "0"], [at("c"), "1"]], []);
+      useGeneratedKernels(true);
+      const scorer = new BodyScorer(r);
+      scorer.begin();
+      for (const [c, cell] of [["a", "0"], ["b", "0.9"], ["b1", "0"], ["c", "1"]] as const) scorer.give(at(c), cell);
+      evaluateFrame(scorer.frame);
+      const f = scorer.frame;
+      expect([f.value[at("root")], f.gatedBy[at("b")], f.gatedBy[at("c")], f.flags[at("b")]], order.join()).toEqual([0, at("a"), at("b"), 0]);
+    }
+  });
+
   it("on random rubrics: every rule, NA and missing policy, gates, views and nodes given directly", () => {
     const rule = fc.constantFrom("arithmetic", "geometric", "minimum") as fc.Arbitrary<"arithmetic" | "geometric" | "minimum">;
     const na = fc.constantFrom("reweight", "zero") as fc.Arbitrary<"reweight" | "zero">;
