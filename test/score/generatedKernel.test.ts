@@ -4,8 +4,9 @@ import { BodyScorer, ObservationStore, createWeights, evaluateFrame, rubricArray
 import { useGeneratedKernels } from "../../src/score/generatedKernel.js";
 import { loadEdition, parseRubric, type CompiledRubric, type RubricNode } from "../../src/index.js";
 import { leaf, node, rubricDoc } from "../helpers.js";
+import { runs } from "../propertyRuns.js";
 
-fc.configureGlobal({ seed: 8, numRuns: 150 });
+fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: 8, numRuns: runs(150) });
 afterAll(() => useGeneratedKernels(true));
 
 /** Every output array of a frame, as bytes: bit-for-bit comparison, NaN payloads and -0 included. */
