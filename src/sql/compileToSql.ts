@@ -509,20 +509,26 @@ function bodyRelation(p: Plan, options: CompileSqlOptions, keys: readonly string
     if (info.children.length > 0) {
       const kids = info.children.map((c) => ({ i: rubric.index.get(c.code)!, w: c.weight }));
       // Gates, in child order: a child scoring exactly 0 forces its targets to 0; a child whose
-      // input is invalid leaves them unknown (invalid) too.
-      for (const kid of kids) {
-        const gates = rubric.nodes[kid.i]!.gates;
-        if (gates.length === 0) continue;
-        const g = cur[kid.i]!;
-        const zero = and(eq(g.s, int(SCORED)), eq(g.v, num(0)));
-        const invalid = eq(g.s, int(INVALID));
-        for (const code of gates) {
-          const t = rubric.index.get(code)!;
-          const before = cur[t]!;
-          cur[t] = settle(`n${t}_g${++version}`, {
-            s: caseWhen([[zero, int(SCORED)], [invalid, int(INVALID)]], before.s),
-            v: caseWhen([[zero, num(0)], [invalid, NULL]], before.v),
-          });
+      // input is invalid leaves them unknown (invalid) too. A target forced to 0 gates its own
+      // targets in turn, as the engine's passes do until nothing new is forced: one pass more per
+      // gating child that is itself a gate target, so a chain listed in any order comes out whole.
+      const targeted = new Set(kids.flatMap((kid) => rubric.nodes[kid.i]!.gates.map((code) => rubric.index.get(code)!)));
+      const passes = 1 + kids.filter((kid) => rubric.nodes[kid.i]!.gates.length > 0 && targeted.has(kid.i)).length;
+      for (let pass = 0; pass < passes; pass++) {
+        for (const kid of kids) {
+          const gates = rubric.nodes[kid.i]!.gates;
+          if (gates.length === 0) continue;
+          const g = cur[kid.i]!;
+          const zero = and(eq(g.s, int(SCORED)), eq(g.v, num(0)));
+          const invalid = eq(g.s, int(INVALID));
+          for (const code of gates) {
+            const t = rubric.index.get(code)!;
+            const before = cur[t]!;
+            cur[t] = settle(`n${t}_g${++version}`, {
+              s: caseWhen([[zero, int(SCORED)], [invalid, int(INVALID)]], before.s),
+              v: caseWhen([[zero, num(0)], [invalid, NULL]], before.v),
+            });
+          }
         }
       }
       st = combine(d, info, kids.map((k) => ({ st: cur[k.i]!, w: k.w })));

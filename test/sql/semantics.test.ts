@@ -5,7 +5,7 @@
  * gates, NA tokens, nodes given directly, invalid cells and empty tables.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseRubric } from "../../src/index.js";
+import { parseRubric, scoreBody } from "../../src/index.js";
 import { compileToSql, sqlColumns, type CompileSqlOptions } from "../../src/sql/index.js";
 import { leaf, node, rubricDoc } from "../helpers.js";
 import { Duck, type TextTable } from "./helpers.js";
@@ -170,5 +170,35 @@ describe("compileToSql: caller mistakes", () => {
   it("does not mutate its options", () => {
     const options = Object.freeze({ dialect: "duckdb", table: Object.freeze(["a", "b"]), nodes: Object.freeze(["idx"]), by: Object.freeze(["k"]), columns: Object.freeze({ idx: "I" }) }) as CompileSqlOptions;
     expect(() => compileToSql(rubric, options)).not.toThrow();
+  });
+});
+
+describe("compileToSql: chained gates in any child order (DuckDB)", () => {
+  it("a sibling forced to 0 by a gate gates in turn, whatever the order the children are listed in, as scoreBody does", async () => {
+    // a gates b, b gates c; with a = 0, b is forced to 0 and so forces c. One pass in child order
+    // forced c only when b came after a: the same rubric listed c, b, a scored 1/3, not 0.
+    const db = await Duck.open();
+    try {
+      for (const order of [["a", "b", "c"], ["c", "b", "a"], ["b", "c", "a"]]) {
+        const r = parseRubric(
+          rubricDoc([
+            node("root", order.map((c): [string, number] => [c, 1]), { normalize: true }),
+            leaf("a", { type: "binary" }, { gates: ["b"] }),
+            leaf("b", { type: "binary" }, { gates: ["c"] }),
+            leaf("c", { type: "binary" }),
+          ]),
+        );
+        const table = `chain_${order.join("")}`;
+        await db.table(table, { header: ["id", "a", "b", "c"], rows: [["x", "0", "1", "1"]] });
+        const options: CompileSqlOptions = { dialect: "duckdb", table };
+        const cols = sqlColumns(r, options);
+        const [row] = await db.query(compileToSql(r, options));
+        const got = Object.fromEntries(cols.nodes.map((n) => [n.code, [row![n.columns.status!], row![n.columns.value!] === null ? null : Number(row![n.columns.value!]) + 0]]));
+        expect(got, order.join()).toEqual({ root: ["scored", 0], a: ["scored", 0], b: ["scored", 0], c: ["scored", 0] });
+        expect(scoreBody(r, { values: { a: 0, b: 1, c: 1 } }).value, order.join()).toBe(0);
+      }
+    } finally {
+      await db.close();
+    }
   });
 });
