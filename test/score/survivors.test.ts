@@ -3,7 +3,7 @@
  * named after it, with the expected numbers worked out by hand in the test.
  */
 import { describe, expect, it } from "vitest";
-import { Aggregator } from "../../src/engine/index.js";
+import { Aggregator, createFrame, createReadSlot, evaluateFrame, giveInput, readScore } from "../../src/engine/index.js";
 import { aggregate, parseRubric, scoreBody, type RubricNode } from "../../src/index.js";
 import { leaf, node, rubricDoc } from "../helpers.js";
 
@@ -137,5 +137,42 @@ describe("the old engine's survivors, each killed by name", () => {
     expect(empty.result().groups[0]!.nodes[0]).toMatchObject({ n: 0, median: null, quantiles: [null] });
     expect(stats([[0.3], [0.1], [0.2]])).toMatchObject({ min: 0.1, max: 0.3 });
     expect(stats([[0.5]])).toMatchObject({ min: 0.5, max: 0.5 });
+  });
+});
+
+describe("survivors of the mutation run after merging main", () => {
+  it("a not-applicable child re-weighted away has a share of 0 in the frame, one counted as 0 keeps its weight's share", () => {
+    // root = mean of a (0.5), b (NA), c (0.25) with weights 0.5, 0.25, 0.25. Re-weighted, b's
+    // share is 0 and a, c share 2/3 and 1/3; counted as zero, b keeps 0.25.
+    for (const [notApplicable, shares] of [
+      ["reweight", [2 / 3, 0, 1 / 3]],
+      ["zero", [0.5, 0.25, 0.25]],
+    ] as const) {
+      const r = score3({ notApplicable });
+      const frame = createFrame(r, { shares: true });
+      const slot = createReadSlot();
+      for (const [code, cell] of [["a", "0.5"], ["b", "NA"], ["c", "0.25"]] as const) {
+        readScore(cell, slot);
+        giveInput(frame, r.index.get(code)!, slot);
+      }
+      evaluateFrame(frame);
+      expect([...frame.share!], notApplicable).toEqual(shares);
+    }
+  });
+
+  it("a per-observation leaf's own missing policy does not replace its set's no-observations policy", () => {
+    // The body has no request at all: the set says missing, whatever the leaf says for a request
+    // left blank (zero here). Before the set is consulted, the leaf would have scored 0.
+    const r = parseRubric(
+      rubricDoc(
+        [node("root", [["o", 1]]), leaf("o", { type: "binary", observations: { set: "req" } }, { missing: "zero" })],
+        { observationSets: [{ id: "req", label: { es: "s", en: "s" }, noObservations: "missing", provenance: { status: "verified", source: "test" } }] },
+      ),
+    );
+    const s = scoreBody(r, { id: "b", observations: { req: [] } });
+    expect(s.nodes.map((n) => [n.code, n.status, n.value])).toEqual([["root", "missing", null], ["o", "missing", null]]);
+    // With a request left blank, the leaf's policy applies: 0.
+    const t = scoreBody(r, { id: "b", observations: { req: [{ o: "" }] } });
+    expect(t.nodes.map((n) => [n.code, n.status, n.value])).toEqual([["root", "scored", 0], ["o", "scored", 0]]);
   });
 });
