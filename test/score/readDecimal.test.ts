@@ -7,21 +7,23 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createReadSlot, READ_NOT_A_NUMBER, READ_OK, READ_OUT_OF_RANGE, readScore, VALUE_ABSENT, VALUE_PRESENT, type ReadSlot } from "../../src/engine/index.js";
+import { createReadSlot, READ_NOT_A_NUMBER, READ_NOT_BINARY, READ_OK, READ_OUT_OF_RANGE, readScore, VALUE_ABSENT, VALUE_PRESENT, type ReadSlot } from "../../src/engine/index.js";
 import { parseRubric } from "../../src/index.js";
 import { kernelOf } from "../../src/rubric/compileRubric.js";
-import { expectedInput, readDecimal, readsNumbers, readValue } from "../../src/score/readValue.js";
+import { expectedInput, readDecimal, readIssue, readsNumbers, readValue } from "../../src/score/readValue.js";
 import { leaf, node, rubricDoc } from "../helpers.js";
 
 const rubric = parseRubric(
   rubricDoc(
     [
-      node("root", [["bin", 1], ["cnt", 1], ["lin", 1], ["ord", 1], ["sc", 1], ["obs.bin", 1], ["obs.ord", 1]], { normalize: true }),
+      node("root", [["bin", 1], ["cnt", 1], ["lin", 1], ["ord", 1], ["sc", 1], ["far", 1], ["pct", 1], ["obs.bin", 1], ["obs.ord", 1]], { normalize: true }),
       leaf("bin", { type: "binary" }),
       leaf("cnt", { type: "count", max: 4 }),
       leaf("lin", { type: "linear", low: 10, high: 30, direction: "descending" }),
       leaf("ord", { type: "ordinal", levels: [{ value: "Sí", score: 1 }, { value: "no", score: 0 }] }),
       leaf("sc", { type: "score" }),
+      leaf("far", { type: "linear", low: -1e308, high: 1e308 }),
+      leaf("pct", { type: "linear", low: 0, high: 100 }),
       leaf("obs.bin", { type: "binary", observations: { set: "req" } }),
       leaf("obs.ord", { type: "ordinal", levels: [{ value: "alto", score: 1 }, { value: "bajo", score: 0.25 }], observations: { set: "req" } }),
     ],
@@ -127,9 +129,14 @@ describe("decimal comma", () => {
     }
   });
 
+  it("an issue suggests the point only for a text that was not a number, not for one read with a comma", () => {
+    expect(readIssue(k, at("sc"), "0,5", READ_NOT_A_NUMBER).hint).toBe("a decimal comma? write it with a point: 0.5");
+    expect(readIssue(k, at("sc"), "2,5", READ_OUT_OF_RANGE)).not.toHaveProperty("hint");
+  });
+
   it("matches ordinal levels first, without case, accents or surrounding spaces", () => {
     const s = createReadSlot();
-    for (const text of ["Sí", "si", " SI ", "sÍ\t"]) {
+    for (const text of ["Sí", "si", " SI ", "sÍ\t", "si\u00a0", "\u2003SÍ"]) {
       expect([readValue(k, at("ord"), text, s, false, true), s.kind, s.value], text).toEqual([READ_OK, VALUE_PRESENT, 1]);
     }
   });
@@ -141,5 +148,39 @@ describe("expectedInput", () => {
     expect(expectedInput(k, at("obs.bin"), true)).toBe("0 or 1");
     expect(expectedInput(k, at("obs.ord"), true)).toBe('one of "alto", "bajo"');
     expect(expectedInput(k, at("ord"))).toBe('one of "Sí", "no"');
+  });
+});
+
+describe("long texts, exponents and far goalposts", () => {
+  it("a text longer than 16 characters is read natively when it is a plain decimal, refused otherwise", () => {
+    const s = createReadSlot();
+    for (const [text, value, err] of [
+      ["0.5391608333333334", 0.5391608333333334, 5e-17],
+      ["00000000000000001.", 1, 0.5],
+      ["0.00000000000000001", 1e-17, 5e-18],
+      ["+0.50000000000000000", 0.5, 5e-18],
+    ] as const) {
+      expect([readScore(text, s), copy(s)], text).toEqual([READ_OK, { kind: VALUE_PRESENT, value, err }]);
+    }
+    for (const text of ["0x00000000000000001", "0b00000000000000001", "0o00000000000000001", "Infinity0000000000", "0.539160833333333x", "x0.53916083333333334", "0.5391608333333334\u00a0", "e0.5391608333333334"]) {
+      expect(readScore(text, s), text).toBe(READ_NOT_A_NUMBER);
+    }
+  });
+
+  it("a number written with an exponent and no decimals left (2e1) is a whole number: ± 0.5, as 20 is", () => {
+    const s = createReadSlot();
+    expect([readValue(k, at("pct"), "2e1", s), copy(s)]).toEqual([READ_OK, { kind: VALUE_PRESENT, value: 0.2, err: 0.5 / 100 }]);
+    expect([readValue(k, at("pct"), "20", s), copy(s)]).toEqual([READ_OK, { kind: VALUE_PRESENT, value: 0.2, err: 0.5 / 100 }]);
+  });
+
+  it("goalposts ±1e308: the halved span gives the precision as for the whole one", () => {
+    const s = createReadSlot();
+    // The span 2e308 overflows; halved it is 1e308, and the half unit of "0" over 2e308 is 0.5 / 1e308 / 2.
+    expect([readValue(k, at("far"), "0", s), copy(s)]).toEqual([READ_OK, { kind: VALUE_PRESENT, value: 0.5, err: 0.5 / 1e308 / 2 }]);
+  });
+
+  it("an issue for a per-observation leaf names the body-level share unless it is about one observation", () => {
+    expect(readIssue(k, at("obs.bin"), "x", READ_NOT_A_NUMBER).expected).toBe("a number from 0 to 1");
+    expect(readIssue(k, at("obs.bin"), "0.5", READ_NOT_BINARY, true).expected).toBe("0 or 1");
   });
 });
