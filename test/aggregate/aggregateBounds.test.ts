@@ -5,7 +5,7 @@
  * code order and alphabetical order part (Coahuila, 05, before Ciudad de México, 09).
  */
 import { describe, expect, it } from "vitest";
-import { Aggregator } from "../../src/engine/index.js";
+import { Aggregator, STATUS_PENDING, STATUS_SCORED } from "../../src/engine/index.js";
 
 const fieldsOf = (fields: Record<string, string | undefined>) => (name: string) => fields[name];
 
@@ -56,5 +56,35 @@ describe("state key order where code and name order part", () => {
       ["Zacatecas", "32"],
       ["Federal", "FED"],
     ]);
+  });
+});
+
+describe("survivors of the merged run in the aggregator", () => {
+  const one = (bodies: readonly [number, string, number?][]) => {
+    const agg = new Aggregator(["x"], { weight: "w", stats: ["n", "mean", "sd", "min", "max"] });
+    for (const [v, w, s] of bodies) agg.add(fieldsOf({ w }), [v], [s ?? STATUS_SCORED]);
+    return agg.result().groups[0]!.nodes[0]!;
+  };
+
+  it("a body of weight 0 changes no weighted statistic, first or last (it still counts, and min and max see it)", () => {
+    const plain = one([[0.4, "1"], [0.8, "3"]]);
+    expect(one([[0.2, "0"], [0.4, "1"], [0.8, "3"]])).toEqual({ ...plain, n: 3, min: 0.2 });
+    expect(one([[0.4, "1"], [0.8, "3"], [0.2, "0"]])).toEqual({ ...plain, n: 3, min: 0.2 });
+    expect(plain.sd).toBeGreaterThan(0);
+  });
+
+  it("a pending status counts as missing", () => {
+    const agg = new Aggregator(["x"], {});
+    agg.add(fieldsOf({}), [0], [STATUS_PENDING]);
+    agg.add(fieldsOf({}), [0.5], [STATUS_SCORED]);
+    expect(agg.result().groups[0]!.nodes[0]).toMatchObject({ n: 1, missing: 1, mean: 0.5 });
+  });
+
+  it("an issue without a source file has no file key at all", () => {
+    const agg = new Aggregator(["x"], { weight: "w" });
+    agg.add(fieldsOf({ w: "-1" }), [0.5], [STATUS_SCORED], 7);
+    const [issue] = agg.result().issues;
+    expect(Object.keys(issue!).sort()).toEqual(["code", "expected", "message", "path", "received", "row"]);
+    expect(issue).toMatchObject({ path: "row 7", row: 7 });
   });
 });
