@@ -34,7 +34,6 @@ export {
   type GroupInterval,
 } from "./bootstrapMeans.js";
 export type { Interval } from "./internal/interval.js";
-export { competitionRank, type RankOptions } from "./competitionRank.js";
 export { pearson, spearman, averageRanks, cronbachAlpha } from "./correlation.js";
 export {
   auditScores,
