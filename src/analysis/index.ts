@@ -7,6 +7,9 @@
  * - {@link auditScores}: coverage, distribution, correlations, Cronbach's alpha and drop-one rank
  *   effects of a scored dataset.
  * - {@link auditPublished}: do published aggregates obey the rubric's formulas, given their rounding?
+ * - {@link uncertainty}: Monte Carlo uncertainty of every body's and group's score and rank under
+ *   the rubric's uncertain weights, rules, policies and inputs.
+ * - {@link sensitivity}: which of those assumptions drives that uncertainty (Sobol' indices).
  * - {@link createRandom}: the seeded generator behind all of it, with jumps for independent streams.
  */
 export { createRandom, substream, fromState, type Random } from "./random.js";
@@ -53,4 +56,25 @@ export {
   type PublishedCheck,
   type CheckTerm,
 } from "./auditPublished.js";
+export {
+  safeParseUncertaintySpec,
+  safeParseSensitivitySpec,
+  type UncertaintySpec,
+  type ResolvedUncertaintySpec,
+  type SensitivitySpec,
+  type ResolvedSensitivitySpec,
+  type AssumptionSpec,
+  type SafeParseSpecResult,
+} from "./analysisSpec.js";
+export type { AnalysisData } from "./internal/data.js";
+export type { WeightFactor, Switch, SwitchKind } from "./internal/scenarios.js";
+export {
+  uncertainty,
+  type UncertaintyResult,
+  type UncertaintyOptions,
+  type UnitUncertainty,
+  type GroupUncertainty,
+  type SwitchUse,
+  type Spread,
+} from "./uncertainty.js";
 export { compareReferences, type ReferenceCheck } from "./compareReferences.js";

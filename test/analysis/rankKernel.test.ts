@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { quantileSorted } from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import { quantileInPlace, quantileOfCounts, selectInPlace } from "../../src/analysis/internal/quantiles.js";
+import { quantileInPlace, quantileOfCounts, quantilesOf, selectInPlace } from "../../src/analysis/internal/quantiles.js";
 import { RankKernel } from "../../src/analysis/internal/rankKernel.js";
 import { rankValues } from "../../src/index.js";
 
@@ -13,6 +13,14 @@ const value = fc.oneof(
   fc.integer({ min: 0, max: 2000 }).map((k) => k / 1000 + 0.0005), // half-way at 3 decimals
   fc.double({ min: 0, max: 1, noNaN: true }),
   fc.integer({ min: 0, max: 10 }).map((k) => (k / 10) * 3 - 0.1 * k * 3 + k / 10), // k/10 with binary noise
+  fc.double({ min: -1, max: 0, noNaN: true }),
+  fc.constant(Number.NaN),
+);
+/** The same without negatives (which send the ranker to its general path), scores as they come. */
+const score = fc.oneof(
+  fc.integer({ min: 0, max: 20 }).map((k) => k / 20),
+  fc.integer({ min: 0, max: 2000 }).map((k) => k / 1000 + 0.0005),
+  fc.double({ min: 0, max: 1, noNaN: true }),
   fc.constant(Number.NaN),
 );
 
@@ -30,6 +38,23 @@ describe("RankKernel ranks as rankValues", () => {
         expect(Array.from(low, (r) => (r === 0 ? null : r))).toEqual(rankValues(asNull, { ...options, order: "ascending" }));
         expect(m).toBe(asNull.filter((v) => v !== null).length);
       }),
+    );
+  });
+
+  it("on 256 units and more (the radix path), ranks equal rankValues' too", () => {
+    fc.assert(
+      fc.property(fc.array(score, { minLength: 256, maxLength: 700 }), fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }), (values, decimals) => {
+        const kernel = new RankKernel(values.length, decimals);
+        const ranks = new Int32Array(values.length + 3).fill(-7);
+        const low = new Int32Array(values.length);
+        kernel.rank(values, ranks, low, 3); // ranks written from position 3
+        const asNull = values.map((v) => (Number.isNaN(v) ? null : v));
+        const options = decimals === undefined ? {} : { decimals };
+        expect(Array.from(ranks.subarray(0, 3))).toEqual([-7, -7, -7]);
+        expect(Array.from(ranks.subarray(3), (r) => (r === 0 ? null : r))).toEqual(rankValues(asNull, options));
+        expect(Array.from(low, (r) => (r === 0 ? null : r))).toEqual(rankValues(asNull, { ...options, order: "ascending" }));
+      }),
+      { numRuns: 60 },
     );
   });
 
@@ -65,6 +90,42 @@ describe("quantiles of Monte Carlo columns equal quantileSorted on the sorted co
         expect(quantileInPlace(a, 1, xs.length + 1, p)).toBe(want);
         expect([...a.subarray(1, xs.length + 1)].sort((x, y) => x - y)).toEqual([...xs].sort((x, y) => x - y)); // values kept
       }),
+    );
+  });
+
+  it("quantilesOf gives each probability's quantileInPlace, several at once", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 9 }).map((k) => k / 3), { minLength: 1, maxLength: 90 }), fc.array(fc.constantFrom(...ps), { minLength: 1, maxLength: 5 }), (xs, probs) => {
+        const sorted = [...xs].sort((x, y) => x - y);
+        const out = new Float64Array(probs.length);
+        quantilesOf(Float64Array.from(xs), 0, xs.length, probs, out);
+        expect(Array.from(out)).toEqual(probs.map((p) => quantileSorted(sorted, p)));
+      }),
+    );
+  });
+
+  it("quantilesOf by buckets on long columns (over 4,096 values), with ties, outliers and a narrow spread, leaving the column unchanged", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4097, max: 9000 }),
+        fc.constantFrom("uniform", "ties", "outlier", "narrow"),
+        fc.integer({ min: 1, max: 1000 }),
+        (n, shape, seed) => {
+          let x = seed;
+          const next = () => ((x = (x * 16807) % 2147483647) / 2147483647);
+          const xs = Float64Array.from({ length: n }, (_, i) =>
+            shape === "uniform" ? next() : shape === "ties" ? Math.floor(next() * 5) / 4 : shape === "outlier" ? (i === 0 ? 1e6 : next()) : 0.5 + next() * 1e-12,
+          );
+          const before = Float64Array.from(xs);
+          const probs = [0.5, 0.05, 0.95, 0, 1, 0.25];
+          const out = new Float64Array(probs.length);
+          quantilesOf(xs, 0, n, probs, out);
+          const sorted = [...xs].sort((p, q) => p - q);
+          expect(Array.from(out)).toEqual(probs.map((p) => quantileSorted(sorted, p)));
+          expect(xs).toEqual(before);
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 

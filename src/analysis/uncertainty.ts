@@ -1,0 +1,431 @@
+/**
+ * Monte Carlo uncertainty of a ranking: how much each body's (and each group's) score and rank
+ * move when the rubric's assumptions vary within what their provenance allows.
+ *
+ * Each replication draws every varying weight uniformly in its range, one option of every rule or
+ * policy switch, and (optionally) one realization of noisy inputs; it scores every body under
+ * that draw through `BatchScorer`, ranks the bodies and the group means, and records them. The
+ * replications are then summarised per body and per group: nominal score and rank, median rank
+ * and rank band, median score and score band, and the probability of being in the top or the
+ * bottom k.
+ *
+ * Randomness: stream 0 of the seed (`createRandom(seed)`) draws, replication after replication,
+ * each switch's option, the input realization and one uniform per varying weight; realization m
+ * of the inputs draws from stream 1 + m. Replications are grouped by scenario (variant of the
+ * rubric × input realization) so that each scenario's frames and fast path are built once; the
+ * summaries depend only on the multiset of replications, so the result is the same to the bit
+ * whatever the grouping, on every platform (the geometric rule, which uses `Math.log` and
+ * `Math.exp`, excepted: see docs/analysis.md).
+ */
+import type { Issue } from "../issue.js";
+import type { CompiledRubric } from "../rubric/compileRubric.js";
+import { safeParseUncertaintySpec, specError, type ResolvedUncertaintySpec, type UncertaintySpec } from "./analysisSpec.js";
+import { prepareData, type AnalysisData } from "./internal/data.js";
+import { quantileOfCounts, quantilesOf } from "./internal/quantiles.js";
+import { RankKernel } from "./internal/rankKernel.js";
+import { planAssumptions, Scenarios, type Switch, type WeightFactor } from "./internal/scenarios.js";
+import { createRandom } from "./random.js";
+
+/** A median and a band (the spec's `band` quantiles, 5% and 95% by default). */
+export interface Spread {
+  readonly median: number;
+  readonly band: readonly [low: number, high: number];
+}
+
+/** One body's or one group's uncertainty. */
+export interface UnitUncertainty {
+  /** The body's id, or the group's label. */
+  readonly key: string;
+  /** For a group: its bodies. */
+  readonly bodies?: number;
+  /** Under the rubric as it is: score (a group's mean) and competition rank; null when not scored. */
+  readonly nominal: { readonly score: number | null; readonly rank: number | null };
+  /** Replications in which it had a score (and so a rank). */
+  readonly scored: number;
+  /** Median and band of its score over those replications; null when never scored. */
+  readonly score: Spread | null;
+  /** Median and band of its rank (1 = highest); null when never scored. */
+  readonly rank: Spread | null;
+  /** Share of all replications in which it ranked in the top k (rank ≤ k). */
+  readonly pTop: number;
+  /** Share of all replications in which it ranked in the bottom k (k or fewer units at or below it). */
+  readonly pBottom: number;
+}
+
+/** The uncertainty of one grouping's means. */
+export interface GroupUncertainty {
+  readonly by: string;
+  /** The k of `pTop` and `pBottom` (the spec's `groupTop`). */
+  readonly top: number;
+  readonly units: readonly UnitUncertainty[];
+}
+
+/** A switch and how many replications took each of its options. */
+export interface SwitchUse extends Switch {
+  readonly runs: readonly number[];
+}
+
+/** What {@link uncertainty} returns. */
+export interface UncertaintyResult {
+  readonly rubric: { readonly id: string; readonly version: string; readonly hash: string };
+  /** The node scored and ranked (the root unless the spec names another). */
+  readonly node: string;
+  /** The specification with every default filled in. */
+  readonly spec: ResolvedUncertaintySpec;
+  readonly bodies: readonly UnitUncertainty[];
+  readonly groups: readonly GroupUncertainty[];
+  /** The mean over all scored bodies. */
+  readonly national: { readonly nominal: number | null; readonly mean: Spread | null };
+  /** What varied: each weight's range, each switch's options (with their use), the input noise. */
+  readonly factors: {
+    readonly weights: readonly WeightFactor[];
+    readonly switches: readonly SwitchUse[];
+    readonly inputs: { readonly relative: number; readonly realizations: number } | null;
+  };
+  /** Values given directly for internal nodes that were recomputed from their children (`given: "recompute"`). */
+  readonly recomputed: number;
+  /** Input values that could not be read, and notes on the run. */
+  readonly issues: readonly Issue[];
+}
+
+/** Options of {@link uncertainty} that are not part of the specification. */
+export interface UncertaintyOptions {
+  /** Called now and then with the replications done, for a progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called after each replication with what it scored (arrays reused: copy what you keep). For
+   * tests and debugging; replications come grouped by scenario, not in order.
+   */
+  readonly onReplication?: (replication: number, info: { readonly rubric: CompiledRubric; readonly weights: Float64Array; readonly realization: number; readonly scores: Float64Array }) => void;
+}
+
+/** Largest number of stored (replication, unit) values: 12 bytes each, so about 800 MB. */
+const MAX_STORED = 2 ** 26;
+
+/** Replications buffered row by row before they are written column by column. */
+const BLOCK = 32;
+
+/**
+ * A unit set's replications: scores and ranks stored column by column (one column per unit, its
+ * scored replications packed at the front), top and bottom counts, and the scratch to rank.
+ * Replications are first buffered BLOCK at a time, row by row, then moved to the columns BLOCK
+ * values per unit at a time: a unit's column is touched once per block instead of once per
+ * replication, which keeps the writes in cache.
+ */
+class Recorder {
+  readonly units: number;
+  readonly runs: number;
+  readonly k: number;
+  readonly scores: Float64Array;
+  readonly ranks: Int32Array;
+  readonly count: Int32Array;
+  readonly top: Int32Array;
+  readonly bottom: Int32Array;
+  readonly #kernel: RankKernel;
+  readonly #low: Int32Array;
+  readonly #blockScores: Float64Array;
+  readonly #blockRanks: Int32Array;
+  #rows = 0;
+
+  constructor(units: number, runs: number, k: number, decimals: number) {
+    this.units = units;
+    this.runs = runs;
+    this.k = k;
+    this.scores = new Float64Array(units * runs);
+    this.ranks = new Int32Array(units * runs);
+    this.count = new Int32Array(units);
+    this.top = new Int32Array(units);
+    this.bottom = new Int32Array(units);
+    this.#kernel = new RankKernel(units, decimals);
+    this.#low = new Int32Array(units);
+    this.#blockScores = new Float64Array(BLOCK * units);
+    this.#blockRanks = new Int32Array(BLOCK * units);
+  }
+
+  /** Ranks one replication's values (NaN = not scored) and records them. */
+  record(values: Float64Array): void {
+    const units = this.units;
+    const row = this.#rows * units;
+    const rank = this.#blockRanks;
+    const low = this.#low;
+    const bs = this.#blockScores;
+    this.#kernel.rank(values, rank, low, row);
+    const { k, top, bottom } = this;
+    for (let u = 0; u < units; u++) {
+      bs[row + u] = values[u]!;
+      const r = rank[row + u]!;
+      if (r === 0) continue;
+      if (r <= k) top[u]!++;
+      if (low[u]! <= k) bottom[u]!++;
+    }
+    if (++this.#rows === BLOCK) this.flush();
+  }
+
+  /** Moves the buffered replications to the columns. */
+  flush(): void {
+    const { units, runs, scores, ranks, count } = this;
+    const bs = this.#blockScores;
+    const br = this.#blockRanks;
+    const rows = this.#rows;
+    for (let u = 0; u < units; u++) {
+      let at = u * runs + count[u]!;
+      for (let r = 0, i = u; r < rows; r++, i += units) {
+        const v = bs[i]!;
+        if (v !== v) continue;
+        scores[at] = v;
+        ranks[at] = br[i]!;
+        at++;
+      }
+      count[u] = at - u * runs;
+    }
+    this.#rows = 0;
+  }
+
+  /** Nominal ranks of a vector (without recording it). */
+  nominal(values: Float64Array): Int32Array {
+    const rank = new Int32Array(this.units);
+    this.#kernel.rank(values, rank, this.#low);
+    return rank;
+  }
+
+  /** Summaries per unit. */
+  summarise(keys: readonly string[], nominal: Float64Array, band: readonly [number, number], totalRuns: number, sizes?: Int32Array): UnitUncertainty[] {
+    this.flush();
+    const nominalRank = this.nominal(nominal);
+    const counts = new Int32Array(this.units + 1);
+    const ps = [0.5, band[0], band[1]];
+    const q = new Float64Array(3);
+    const out: UnitUncertainty[] = [];
+    for (let u = 0; u < this.units; u++) {
+      const c = this.count[u]!;
+      const from = u * this.runs;
+      let score: Spread | null = null;
+      let rank: Spread | null = null;
+      if (c > 0) {
+        const s = this.scores;
+        quantilesOf(s, from, from + c, ps, q);
+        score = { median: q[0]!, band: [q[1]!, q[2]!] };
+        counts.fill(0);
+        for (let j = from; j < from + c; j++) counts[this.ranks[j]!]!++;
+        rank = { median: quantileOfCounts(counts, c, 0.5), band: [quantileOfCounts(counts, c, band[0]), quantileOfCounts(counts, c, band[1])] };
+      }
+      const v = nominal[u]!;
+      out.push({
+        key: keys[u]!,
+        ...(sizes !== undefined ? { bodies: sizes[u]! } : {}),
+        nominal: { score: v === v ? v : null, rank: nominalRank[u]! > 0 ? nominalRank[u]! : null },
+        scored: c,
+        score,
+        rank,
+        pTop: this.top[u]! / totalRuns,
+        pBottom: this.bottom[u]! / totalRuns,
+      });
+    }
+    return out;
+  }
+}
+
+/** Median and band of the first `count` values (reordered). */
+function spread(values: Float64Array, count: number, band: readonly [number, number]): Spread {
+  const q = new Float64Array(3);
+  quantilesOf(values, 0, count, [0.5, band[0], band[1]], q);
+  return { median: q[0]!, band: [q[1]!, q[2]!] };
+}
+
+/** Scratch for the group means of one grouping: Neumaier-compensated sums per group. */
+interface MeanScratch {
+  readonly sum: Float64Array;
+  readonly comp: Float64Array;
+  readonly count: Int32Array;
+}
+
+function meanScratch(groups: number): MeanScratch {
+  return { sum: new Float64Array(groups), comp: new Float64Array(groups), count: new Int32Array(groups) };
+}
+
+/**
+ * Means of one replication's body values per group (`of[b]` = body b's group, -1 for none; a
+ * single group of every body for the national mean), over the bodies scored, with compensated
+ * sums (each addition's rounding error recovered exactly by Knuth's TwoSum, without a branch,
+ * and added at the end). A group with no body scored gets NaN.
+ */
+function groupMeans(of: Int32Array | null, values: Float64Array, n: number, t: MeanScratch, out: Float64Array): void {
+  const { sum, comp, count } = t;
+  sum.fill(0);
+  comp.fill(0);
+  count.fill(0);
+  for (let b = 0; b < n; b++) {
+    const gi = of === null ? 0 : of[b]!;
+    const v = values[b]!;
+    if (gi < 0 || v !== v) continue;
+    const s = sum[gi]!;
+    const x = s + v;
+    const z = x - s;
+    comp[gi]! += s - (x - z) + (v - z);
+    sum[gi] = x;
+    count[gi]!++;
+  }
+  for (let gi = 0; gi < count.length; gi++) out[gi] = count[gi]! > 0 ? (sum[gi]! + comp[gi]!) / count[gi]! : Number.NaN;
+}
+
+/**
+ * Monte Carlo uncertainty of every body's and every group's score and rank under the rubric's
+ * uncertain assumptions.
+ *
+ * By default each weight varies by its provenance: ±10% (relative) when `verified`, ±25% when
+ * `inferred`, ±50% when `assumed`, overridable per node or edge; rules and not-applicable,
+ * missing and no-observation policies switch between the options listed; inputs can carry
+ * multiplicative noise. Every replication goes through `BatchScorer` (no allocation per
+ * replication; ranks by an allocation-free ranker equal to `rankValues`). With zero-width ranges
+ * and no switch, every replication reproduces the nominal result exactly.
+ * @param data - the rubric and the bodies (frames or inputs), with ids and groupings
+ * @param spec - what varies (see `UncertaintySpec`; default: weights by provenance, 1,000 runs, seed 1)
+ * @param options - a progress callback, and a per-replication hook for tests
+ * @returns per body, per group and nationally: nominal, median and band of score and rank, and
+ *   top/bottom-k probabilities; with no bodies, empty lists
+ * @throws TypeError or RangeError for malformed data or an invalid specification (the message
+ *   lists the issues; `safeParseUncertaintySpec` returns them), or a variant that is not a valid rubric
+ * @example
+ * const r = uncertainty({ rubric, bodies, by: ["state"] }, { runs: 2000, seed: 7 });
+ * r.bodies[0].rank // => { median: 3, band: [1, 9] }
+ */
+export function uncertainty(data: AnalysisData, spec?: UncertaintySpec, options: UncertaintyOptions = {}): UncertaintyResult {
+  const fn = "uncertainty";
+  const prepared = prepareData(fn, data);
+  const rubric = data.rubric;
+  const parsed = safeParseUncertaintySpec(spec, rubric);
+  if (!parsed.success) throw specError(fn, parsed.issues);
+  const s = parsed.output;
+  const planned = planAssumptions(rubric, s);
+  if ("issues" in planned) throw specError(fn, planned.issues);
+  const plan = planned.plan;
+  const n = prepared.frames.length;
+  const runs = s.runs;
+  const groupUnits = prepared.groupings.reduce((t, g) => t + g.labels.length, 0);
+  if ((n + groupUnits + 1) * runs > MAX_STORED) {
+    throw new RangeError(`${fn}: ${runs} runs × ${n + groupUnits + 1} bodies and groups = ${(n + groupUnits + 1) * runs} stored values, above ${MAX_STORED} (12 bytes each); use fewer runs`);
+  }
+  const issues: Issue[] = [...prepared.issues];
+  const scenarios = new Scenarios(plan, prepared.frames, s.seed);
+  if (scenarios.base.recomputed > 0) {
+    issues.push({
+      code: "given_recomputed",
+      path: "$.given",
+      message: `${scenarios.base.recomputed} value${scenarios.base.recomputed === 1 ? "" : "s"} given directly for internal nodes ${scenarios.base.recomputed === 1 ? "was" : "were"} recomputed from their children so that the weights under them take effect${scenarios.base.disagreed > 0 ? ` (${scenarios.base.disagreed} disagreed with their children beyond the inputs' precision)` : ""}; use given: "keep" to hold them fixed`,
+    });
+  }
+
+  // The plan of every replication, from stream 0: switch options, input realization, weight uniforms.
+  const S = plan.switches.length;
+  const E = plan.weights.length;
+  const M = plan.inputs?.realizations ?? 0;
+  const radix = plan.switches.map((sw) => sw.options.length);
+  const variants = radix.reduce((a, b) => a * b, 1);
+  const stream = createRandom(s.seed);
+  const scenarioOf = new Float64Array(runs);
+  const u = new Float64Array(runs * E);
+  const used = plan.switches.map((sw) => new Array<number>(sw.options.length).fill(0));
+  for (let j = 0; j < runs; j++) {
+    let v = 0;
+    for (let k = 0; k < S; k++) {
+      const c = stream.nextInt(radix[k]!);
+      used[k]![c]!++;
+      v = v * radix[k]! + c;
+    }
+    const r = M > 0 ? stream.nextInt(M) : 0;
+    scenarioOf[j] = v * Math.max(M, 1) + r;
+    for (let e = 0; e < E; e++) u[j * E + e] = stream.nextOpen();
+  }
+  if (variants * Math.max(M, 1) > Number.MAX_SAFE_INTEGER) throw new RangeError(`${fn}: too many combinations of switches and realizations`);
+  // Replications grouped by scenario (variant-major, so a variant's frames serve its realizations).
+  const order = Int32Array.from({ length: runs }, (_, j) => j).sort((a, b) => scenarioOf[a]! - scenarioOf[b]! || a - b);
+
+  // Units: bodies, then each grouping's groups; the national mean apart.
+  const bodies = new Recorder(n, runs, s.top, s.rankDecimals);
+  const groups = prepared.groupings.map((g) => new Recorder(g.labels.length, runs, s.groupTop, s.rankDecimals));
+  const groupScratch = prepared.groupings.map((g) => meanScratch(g.labels.length));
+  const groupValues = prepared.groupings.map((g) => new Float64Array(g.labels.length));
+  const national = new Float64Array(runs);
+  let nationalCount = 0;
+  const nationalScratch = meanScratch(1);
+  const nationalValue = new Float64Array(1);
+  const mean = (values: Float64Array): number => {
+    groupMeans(null, values, n, nationalScratch, nationalValue);
+    return nationalValue[0]!;
+  };
+
+  const out = new Float64Array(n);
+  const weights = Float64Array.from(plan.nominal);
+  const choice = new Int32Array(S);
+
+  // Nominal: the rubric as it is, the inputs as given, its own weights.
+  const nominal = scenarios.scorer(rubric, -1);
+  nominal.weights.set(weights);
+  nominal.scorer.score(nominal.weights, out);
+  const nominalBodies = Float64Array.from(out);
+  const nominalGroups = prepared.groupings.map((g, k) => {
+    const values = new Float64Array(g.labels.length);
+    groupMeans(g.of, out, n, groupScratch[k]!, values);
+    return values;
+  });
+  const nominalNational = mean(out);
+
+  const step = Math.max(1, Math.floor(runs / 100));
+  let done = 0;
+  let current = -1;
+  let scorer = nominal.scorer;
+  let vector = nominal.weights;
+  let variant: CompiledRubric = rubric;
+  let realization = -1;
+  for (let p = 0; p < runs; p++) {
+    const j = order[p]!;
+    const key = scenarioOf[j]!;
+    if (key !== current) {
+      current = key;
+      realization = M > 0 ? key % M : -1;
+      let v = M > 0 ? Math.floor(key / M) : key;
+      for (let k = S - 1; k >= 0; k--) {
+        choice[k] = v % radix[k]!;
+        v = Math.floor(v / radix[k]!);
+      }
+      variant = scenarios.variant(choice);
+      ({ scorer, weights: vector } = scenarios.scorer(variant, realization));
+    }
+    for (let e = 0; e < E; e++) {
+      const f = plan.weights[e]!;
+      weights[f.edge] = f.min + (f.max - f.min) * u[j * E + e]!;
+    }
+    vector.set(weights);
+    scorer.score(vector, out);
+    options.onReplication?.(j, { rubric: variant, weights, realization, scores: out });
+    bodies.record(out);
+    for (let k = 0; k < groups.length; k++) {
+      groupMeans(prepared.groupings[k]!.of, out, n, groupScratch[k]!, groupValues[k]!);
+      groups[k]!.record(groupValues[k]!);
+    }
+    const m = mean(out);
+    if (m === m) national[nationalCount++] = m;
+    if (++done % step === 0) options.onProgress?.(done, runs);
+  }
+  if (runs % step !== 0) options.onProgress?.(runs, runs);
+
+  return {
+    rubric: { id: rubric.id, version: rubric.version, hash: rubric.hash },
+    node: rubric.nodes[plan.node]!.code,
+    spec: s,
+    bodies: bodies.summarise(prepared.ids, nominalBodies, s.band, runs),
+    groups: prepared.groupings.map((g, k) => ({ by: g.by, top: s.groupTop, units: groups[k]!.summarise(g.labels, nominalGroups[k]!, s.band, runs, g.sizes) })),
+    national: {
+      nominal: nominalNational === nominalNational ? nominalNational : null,
+      mean: nationalCount > 0 ? spread(national, nationalCount, s.band) : null,
+    },
+    factors: {
+      weights: plan.weights,
+      switches: plan.switches.map((sw, k) => ({ ...sw, runs: used[k]! })),
+      inputs: plan.inputs === null ? null : { relative: plan.inputs.relative, realizations: plan.inputs.realizations },
+    },
+    recomputed: scenarios.base.recomputed,
+    issues,
+  };
+}
+
