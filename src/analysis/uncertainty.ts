@@ -9,9 +9,9 @@
  * and rank band, median score and score band, and the probability of being in the top or the
  * bottom k.
  *
- * Randomness: stream 0 of the seed (`createRandom(seed)`) draws, replication after replication,
- * each switch's option, the input realization and one uniform per varying weight; realization m
- * of the inputs draws from stream 1 + m. Replications are grouped by scenario (variant of the
+ * Randomness (streams of the seed, see `substream`): stream 0 draws one uniform per edge of the
+ * rubric and replication, stream 1 each switch's option, stream 2 the input realization, and
+ * realization m of the inputs draws its noise from stream 3 + m. Replications are grouped by scenario (variant of the
  * rubric × input realization) so that each scenario's frames and fast path are built once; the
  * summaries depend only on the multiset of replications, so the result is the same to the bit
  * whatever the grouping, on every platform (the geometric rule, which uses `Math.log` and
@@ -306,7 +306,7 @@ export function uncertainty(data: AnalysisData, spec?: UncertaintySpec, options:
     throw new RangeError(`${fn}: ${runs} runs × ${n + groupUnits + 1} bodies and groups = ${(n + groupUnits + 1) * runs} stored values, above ${MAX_STORED} (12 bytes each); use fewer runs`);
   }
   const issues: Issue[] = [...prepared.issues];
-  const scenarios = new Scenarios(plan, prepared.frames, s.seed);
+  const scenarios = new Scenarios(plan, prepared.frames, s.seed, 3);
   if (scenarios.base.recomputed > 0) {
     issues.push({
       code: "given_recomputed",
@@ -315,28 +315,33 @@ export function uncertainty(data: AnalysisData, spec?: UncertaintySpec, options:
     });
   }
 
-  // The plan of every replication, from stream 0: switch options, input realization, weight uniforms.
+  // The plan of every replication. Each kind of draw has its own stream, so that adding a switch
+  // or input noise leaves the weights drawn as they were (common random numbers across
+  // specifications): stream 0 one uniform per edge of the rubric (fixed edges draw too, and
+  // ignore it), stream 1 each switch's option, stream 2 the input realization.
   const S = plan.switches.length;
-  const E = plan.weights.length;
+  const E = plan.nominal.length;
   const M = plan.inputs?.realizations ?? 0;
   const radix = plan.switches.map((sw) => sw.options.length);
   const variants = radix.reduce((a, b) => a * b, 1);
-  const stream = createRandom(s.seed);
+  if (variants * Math.max(M, 1) > Number.MAX_SAFE_INTEGER) throw new RangeError(`${fn}: too many combinations of switches and realizations`);
+  const weightStream = createRandom(s.seed);
+  const switchStream = createRandom(s.seed).jump();
+  const inputStream = createRandom(s.seed).jump().jump();
   const scenarioOf = new Float64Array(runs);
   const u = new Float64Array(runs * E);
   const used = plan.switches.map((sw) => new Array<number>(sw.options.length).fill(0));
   for (let j = 0; j < runs; j++) {
     let v = 0;
     for (let k = 0; k < S; k++) {
-      const c = stream.nextInt(radix[k]!);
+      const c = switchStream.nextInt(radix[k]!);
       used[k]![c]!++;
       v = v * radix[k]! + c;
     }
-    const r = M > 0 ? stream.nextInt(M) : 0;
+    const r = M > 0 ? inputStream.nextInt(M) : 0;
     scenarioOf[j] = v * Math.max(M, 1) + r;
-    for (let e = 0; e < E; e++) u[j * E + e] = stream.nextOpen();
+    for (let e = 0; e < E; e++) u[j * E + e] = weightStream.nextOpen();
   }
-  if (variants * Math.max(M, 1) > Number.MAX_SAFE_INTEGER) throw new RangeError(`${fn}: too many combinations of switches and realizations`);
   // Replications grouped by scenario (variant-major, so a variant's frames serve its realizations).
   const order = Int32Array.from({ length: runs }, (_, j) => j).sort((a, b) => scenarioOf[a]! - scenarioOf[b]! || a - b);
 
@@ -391,10 +396,7 @@ export function uncertainty(data: AnalysisData, spec?: UncertaintySpec, options:
       variant = scenarios.variant(choice);
       ({ scorer, weights: vector } = scenarios.scorer(variant, realization));
     }
-    for (let e = 0; e < E; e++) {
-      const f = plan.weights[e]!;
-      weights[f.edge] = f.min + (f.max - f.min) * u[j * E + e]!;
-    }
+    for (const f of plan.weights) weights[f.edge] = f.min + (f.max - f.min) * u[j * E + f.edge]!;
     vector.set(weights);
     scorer.score(vector, out);
     options.onReplication?.(j, { rubric: variant, weights, realization, scores: out });

@@ -3,6 +3,7 @@
  * the command line builds them) or the bodies' inputs as `scoreBody` takes them, with an id and
  * group labels per body. Internal to `ogmetric/analysis`.
  */
+import { resolveState } from "../../catalog/states.js";
 import { READ_OK } from "../../engine/codes.js";
 import { jsonPath, type Issue } from "../../issue.js";
 import type { CompiledRubric } from "../../rubric/compileRubric.js";
@@ -25,7 +26,9 @@ export interface AnalysisData {
   readonly ids?: readonly string[];
   /**
    * Groupings for group means: key → one label per body (null or "" for a body in no group),
-   * e.g. `{ state: [...], type: [...] }`.
+   * e.g. `{ state: [...], type: [...] }`. Labels of a `state` grouping are read as `aggregate`
+   * reads them: a spelling the state catalog knows becomes its canonical name ("CDMX" and
+   * "Ciudad de México" are one group).
    */
   readonly groups?: Readonly<Record<string, readonly (string | null | undefined)[]>>;
   /** With `bodies`: group by these fields of each body (`fields.state`, ...), after `groups`. */
@@ -91,11 +94,12 @@ export function prepareData(fn: string, data: AnalysisData): PreparedData {
       const raw = label(b);
       if (raw === null || raw === undefined || raw === "") continue;
       if (typeof raw !== "string") throw new TypeError(`${fn}: the ${by} label of body ${b + 1} must be a string, received ${typeof raw}`);
-      let g = index.get(raw);
+      const key = by === "state" ? stateName(raw) : raw;
+      let g = index.get(key);
       if (g === undefined) {
         g = labels.length;
-        index.set(raw, g);
-        labels.push(raw);
+        index.set(key, g);
+        labels.push(key);
         counts.push(0);
       }
       of[b] = g;
@@ -112,6 +116,12 @@ export function prepareData(fn: string, data: AnalysisData): PreparedData {
     add(by, (b) => data.bodies![b]!.fields?.[by]);
   }
   return { frames, ids, groupings, issues };
+}
+
+/** A state's canonical name, or the spelling given (trimmed) when the catalog does not know it. */
+function stateName(raw: string): string {
+  const r = resolveState(raw);
+  return r.ok ? r.state.name : raw.trim();
 }
 
 /** Reads one body's inputs into a frame through the one scoring path (`BodyScorer`). */

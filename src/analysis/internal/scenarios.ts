@@ -257,9 +257,10 @@ export class Scenarios {
   /**
    * @param plan - the resolved assumptions
    * @param frames - one filled frame per body, for the plan's rubric
-   * @param seed - the run's seed: realization m draws from stream 1 + m (see `createRandom`)
+   * @param seed - the run's seed
+   * @param firstStream - realization m draws from the seed's stream `firstStream + m` (see `substream`)
    */
-  constructor(plan: Plan, frames: readonly ScoreFrame[], seed: number) {
+  constructor(plan: Plan, frames: readonly ScoreFrame[], seed: number, firstStream: number) {
     this.plan = plan;
     this.base = prepareFrames(plan.rubric, frames, plan.given);
     this.#obsSet = rubricArrays(plan.rubric).obsSet;
@@ -267,6 +268,7 @@ export class Scenarios {
     this.#streams = new Uint32Array(4 * m);
     if (m > 0) {
       const r = createRandom(seed);
+      for (let k = 1; k < firstStream; k++) r.jump();
       for (let k = 0; k < m; k++) {
         r.jump();
         this.#streams.set(r.state(), 4 * k);
