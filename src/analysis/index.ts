@@ -77,4 +77,12 @@ export {
   type SwitchUse,
   type Spread,
 } from "./uncertainty.js";
+export {
+  sensitivity,
+  type SensitivityResult,
+  type SensitivityOptions,
+  type SensitivityFactor,
+  type SensitivityOutput,
+  type SensitivitySummary,
+} from "./sensitivity.js";
 export { compareReferences, type ReferenceCheck } from "./compareReferences.js";

@@ -21,6 +21,7 @@ import type { Issue } from "../issue.js";
 import type { CompiledRubric } from "../rubric/compileRubric.js";
 import { safeParseUncertaintySpec, specError, type ResolvedUncertaintySpec, type UncertaintySpec } from "./analysisSpec.js";
 import { prepareData, type AnalysisData } from "./internal/data.js";
+import { groupMeans, meanScratch } from "./internal/groupMeans.js";
 import { quantileOfCounts, quantilesOf } from "./internal/quantiles.js";
 import { RankKernel } from "./internal/rankKernel.js";
 import { planAssumptions, Scenarios, type Switch, type WeightFactor } from "./internal/scenarios.js";
@@ -230,42 +231,6 @@ function spread(values: Float64Array, count: number, band: readonly [number, num
   const q = new Float64Array(3);
   quantilesOf(values, 0, count, [0.5, band[0], band[1]], q);
   return { median: q[0]!, band: [q[1]!, q[2]!] };
-}
-
-/** Scratch for the group means of one grouping: Neumaier-compensated sums per group. */
-interface MeanScratch {
-  readonly sum: Float64Array;
-  readonly comp: Float64Array;
-  readonly count: Int32Array;
-}
-
-function meanScratch(groups: number): MeanScratch {
-  return { sum: new Float64Array(groups), comp: new Float64Array(groups), count: new Int32Array(groups) };
-}
-
-/**
- * Means of one replication's body values per group (`of[b]` = body b's group, -1 for none; a
- * single group of every body for the national mean), over the bodies scored, with compensated
- * sums (each addition's rounding error recovered exactly by Knuth's TwoSum, without a branch,
- * and added at the end). A group with no body scored gets NaN.
- */
-function groupMeans(of: Int32Array | null, values: Float64Array, n: number, t: MeanScratch, out: Float64Array): void {
-  const { sum, comp, count } = t;
-  sum.fill(0);
-  comp.fill(0);
-  count.fill(0);
-  for (let b = 0; b < n; b++) {
-    const gi = of === null ? 0 : of[b]!;
-    const v = values[b]!;
-    if (gi < 0 || v !== v) continue;
-    const s = sum[gi]!;
-    const x = s + v;
-    const z = x - s;
-    comp[gi]! += s - (x - z) + (v - z);
-    sum[gi] = x;
-    count[gi]!++;
-  }
-  for (let gi = 0; gi < count.length; gi++) out[gi] = count[gi]! > 0 ? (sum[gi]! + comp[gi]!) / count[gi]! : Number.NaN;
 }
 
 /**

@@ -1,30 +1,9 @@
-import Papa from "papaparse";
-import { readFileSync } from "node:fs";
 import { quantileSorted } from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import { safeParseUncertaintySpec, uncertainty, type UncertaintyResult } from "../../src/analysis/index.js";
+import { safeParseUncertaintySpec, uncertainty } from "../../src/analysis/index.js";
 import { aggregate, loadEdition, parseRubric, rankValues, scoreBody, type BodyInput, type CompiledRubric } from "../../src/index.js";
 import { leaf, node, rubricDoc } from "../helpers.js";
-
-const csv = (f: string) => Papa.parse<Record<string, string>>(readFileSync(new URL(`../../fixtures/${f}`, import.meta.url), "utf8"), { header: true, skipEmptyLines: true }).data;
-
-/** The 2019 sample's first `count` bodies as scoreBody inputs (values, both observation sets, fields). */
-export function sample2019(count: number): BodyInput[] {
-  const rubric = loadEdition("2019");
-  const observations = new Map<string, Record<string, Record<string, string>[]>>();
-  const files: Record<string, string> = { citizen_requests: "mga2019-sample-requests.csv", request_records: "mga2019-sample-records.csv" };
-  for (const set of rubric.observationSets) {
-    for (const row of csv(files[set.id]!)) {
-      const { id, request: _request, ...cells } = row;
-      const sets = observations.get(id!) ?? {};
-      (sets[set.id] ??= []).push(cells);
-      observations.set(id!, sets);
-    }
-  }
-  return csv("mga2019-sample.csv")
-    .slice(0, count)
-    .map(({ id, name, state, level, type, ...values }) => ({ id: id!, fields: { name: name!, state: state!, level: level!, type: type! }, values, observations: observations.get(id!) ?? {} }));
-}
+import { sample2019 } from "./sample2019.js";
 
 describe("uncertainty by hand on a tiny rubric", () => {
   // idx = (wa·a + wb·b)/(wa + wb), wb fixed at 0.5, wa uniform in [0.25, 0.75]. A = (1, 0),
@@ -237,4 +216,3 @@ describe("uncertainty specifications are checked, with every issue's path", () =
   });
 });
 
-export type { UncertaintyResult };
