@@ -72,7 +72,7 @@ function build() {
   });
   const sensitivity = z.strictObject({
     ...assumptions,
-    n: z.int().min(2).max(1 << 20).default(256),
+    n: z.int().min(2).max(1 << 20).default(1024),
     bootstrap: z.int().min(0).max(100_000).default(0),
     confidence: z.number().gt(0).lt(1).default(0.95),
     sampling: z.enum(["sobol", "random"], { error: "expected sobol or random" }).default("sobol"),

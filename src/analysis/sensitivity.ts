@@ -46,11 +46,17 @@ export interface SensitivityOutput {
   readonly totalInterval: readonly (Interval | null)[];
 }
 
-/** The mean indices of a set of outputs (every body, or every group of a grouping). */
+/**
+ * The indices of a set of outputs taken together (every body's rank, or every group's mean of a
+ * grouping): each output's index weighted by its variance, Σ V_o S_o / Σ V_o, which is the
+ * generalised Sobol' index of the outputs as one vector (Gamboa, Janon, Klein and Lagnoux 2014):
+ * the share of their summed variance that the factor explains. Outputs that hardly move weigh
+ * little, so their noisy estimates do not swamp the summary.
+ */
 export interface SensitivitySummary {
   /** `bodies`, or the grouping's key. */
   readonly outputs: string;
-  /** Outputs that vary (the others have no indices and are left out of the means). */
+  /** Outputs that vary (the others have no indices and are left out). */
   readonly count: number;
   readonly first: readonly (number | null)[];
   readonly total: readonly (number | null)[];
@@ -84,10 +90,11 @@ export interface SensitivityOptions {
  *
  * First-order and total indices come from `sobol` (Saltelli design; Saltelli 2010 and Jansen
  * estimators; scrambled Sobol' points; bootstrap intervals with `bootstrap` > 0), with the weights
- * of a factor varying together (grouped indices). `summary` averages each set of outputs.
+ * of a factor varying together (grouped indices). `summary` gives each set of outputs' indices
+ * weighted by their variances (the generalised index of the set).
  * @param data - the rubric and the bodies (frames or inputs), with ids and groupings
  * @param spec - what varies and what is measured (see `SensitivitySpec`; default: weights by
- *   provenance, grouped by provenance status, n = 256, every body's rank and every group's mean)
+ *   provenance, grouped by provenance status, n = 1024, every body's rank and every group's mean)
  * @param options - a progress callback
  * @returns the factors, the indices of every output, and their means per set of outputs
  * @throws TypeError or RangeError for malformed data, an invalid specification, nothing varying,
@@ -276,8 +283,9 @@ export function sensitivity(data: AnalysisData, spec?: SensitivitySpec, options:
   }
   const summarise = (name: string, list: readonly SensitivityOutput[]): SensitivitySummary => {
     const varying = list.filter((x) => x.variance > 0);
+    const weight = varying.reduce((t, x) => t + x.variance, 0);
     const mean = (pick: (x: SensitivityOutput) => readonly (number | null)[], i: number) =>
-      varying.length === 0 ? null : varying.reduce((t, x) => t + pick(x)[i]!, 0) / varying.length;
+      varying.length === 0 ? null : varying.reduce((t, x) => t + x.variance * pick(x)[i]!, 0) / weight;
     return {
       outputs: name,
       count: varying.length,

@@ -3,9 +3,12 @@ import { CsvError } from "../io/readCsv.js";
 import { DecodeError } from "../io/decodeChunks.js";
 import { tokenize } from "./argv.js";
 import { aggregateCommand } from "./commands/aggregate.js";
+import { auditCommand } from "./commands/audit.js";
 import { editions } from "./commands/editions.js";
 import { explain } from "./commands/explain.js";
 import { score } from "./commands/score.js";
+import { sensitivityCommand } from "./commands/sensitivity.js";
+import { uncertaintyCommand } from "./commands/uncertainty.js";
 import { validate } from "./commands/validate.js";
 import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, at } from "./errors.js";
 import { HELP, TOP_HELP } from "./help.js";
@@ -86,6 +89,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return editions(parseOptions("editions", parsed), io);
       case "explain":
         return await explain(parseOptions("explain", parsed), io);
+      case "uncertainty":
+        return await uncertaintyCommand(parseOptions("uncertainty", parsed), io);
+      case "sensitivity":
+        return await sensitivityCommand(parseOptions("sensitivity", parsed), io);
+      case "audit":
+        return await auditCommand(parseOptions("audit", parsed), io);
     }
   } catch (e) {
     return report(e, io, debug);
