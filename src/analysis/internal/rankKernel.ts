@@ -34,6 +34,74 @@ function radixPass(keys: Uint32Array, toKeys: Uint32Array, units: Int32Array, to
 }
 
 /**
+ * The radix path's keys: each value's key times 10^d (round half up, as `scaledKey`), with its
+ * unit, packed in order; unranked units get rank 0. Three small functions rather than one: the
+ * engine optimises them markedly better apart (measured: 30 µs against 55 µs for 1,243 units).
+ * @returns the number of keys, or -1 when one does not fit (negative, or above 2^32 − 1)
+ */
+function radixKeys(values: ArrayLike<number>, n: number, scale: number, decimals: number, keys: Uint32Array, units: Int32Array, ranks: Int32Array, lowRanks: Int32Array, at: number, max: Float64Array): number {
+  let m = 0;
+  let top = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v !== v) {
+      ranks[at + i] = 0;
+      lowRanks[i] = 0;
+      continue;
+    }
+    let q: number;
+    const y = (v < 0 ? -v : v) * scale;
+    const f = Math.floor(y);
+    const off = y - f - 0.5;
+    if (y < 4503599627370496 && (off < 0 ? -off : off) > 1e-14 * y) q = off > 0 ? f + 1 : f;
+    else q = Math.round(Number(formatFixed(v, decimals)) * scale);
+    if (v < 0 || !(q <= 4294967295)) return -1;
+    keys[m] = q;
+    units[m] = i;
+    m++;
+    if (q > top) top = q;
+  }
+  max[0] = top;
+  return m;
+}
+
+/**
+ * Sorts m keys (with their units) by as many radix passes as the largest key needs, the passes
+ * written out with literal shifts. Returns 0 when the order ended in the A buffers, 1 in B.
+ */
+function radixSort(keyA: Uint32Array, keyB: Uint32Array, unitA: Int32Array, unitB: Int32Array, m: number, max: number, counts: Int32Array): number {
+  radixPass(keyA, keyB, unitA, unitB, m, 0, counts);
+  if (max < 2048) return 1;
+  radixPass(keyB, keyA, unitB, unitA, m, 11, counts);
+  if (max < 4194304) return 0;
+  radixPass(keyA, keyB, unitA, unitB, m, 22, counts);
+  return 1;
+}
+
+/** Competition ranks from sorted keys: from the top (a new key starts a new rank, ties keep it), and from the bottom. */
+function assignRanks(keys: Uint32Array, units: Int32Array, m: number, ranks: Int32Array, lowRanks: Int32Array, at: number): void {
+  let prev = -1;
+  let rank = 0;
+  for (let p = m - 1; p >= 0; p--) {
+    const q = keys[p]!;
+    if (q !== prev) {
+      prev = q;
+      rank = m - p;
+    }
+    ranks[at + units[p]!] = rank;
+  }
+  prev = -1;
+  for (let p = 0; p < m; p++) {
+    const q = keys[p]!;
+    if (q !== prev) {
+      prev = q;
+      rank = p + 1;
+    }
+    lowRanks[units[p]!] = rank;
+  }
+}
+
+/**
  * Ranks vectors of `size` values (NaN = not ranked) into caller-owned arrays, without allocating.
  *
  * When the values are compared at d decimals and their rounded keys n (the value times 10^d)
@@ -55,6 +123,7 @@ export class RankKernel {
   readonly #unitA: Int32Array;
   readonly #unitB: Int32Array;
   readonly #counts = new Int32Array(RADIX);
+  readonly #max = new Float64Array(1);
 
   /**
    * @param size - values per vector
@@ -115,68 +184,13 @@ export class RankKernel {
    * @returns the number of ranked units
    */
   rank(values: ArrayLike<number>, ranks: Int32Array, lowRanks: Int32Array, at = 0): number {
-    const n = this.size;
     const scale = this.#scale;
     // The radix passes cost 2,048 steps each whatever the size: below 256 units, sorting is cheaper.
-    if (scale === 0 || n < 256) return this.#rankBySearch(values, ranks, lowRanks, at);
-    let keyA = this.#keyA;
-    let unitA = this.#unitA;
-    const keyB = this.#keyB;
-    const unitB = this.#unitB;
-    let m = 0;
-    let max = 0;
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      if (v !== v) {
-        ranks[at + i] = 0;
-        lowRanks[i] = 0;
-        continue;
-      }
-      let q = this.scaledKey(v);
-      if (q !== q) q = Math.round(Number(formatFixed(v, this.#decimals)) * scale);
-      if (!(q >= 0 && q <= 4294967295)) return this.#rankBySearch(values, ranks, lowRanks, at);
-      keyA[m] = q;
-      unitA[m] = i;
-      m++;
-      if (q > max) max = q;
-    }
-    // Passes written out with literal shifts, which the engine folds into each copy of the pass.
-    const counts = this.#counts;
-    let sorted = 0; // 0: keyA holds the order, 1: keyB
-    radixPass(keyA, keyB, unitA, unitB, m, 0, counts);
-    sorted = 1;
-    if (max >= 2048) {
-      radixPass(keyB, keyA, unitB, unitA, m, 11, counts);
-      sorted = 0;
-      if (max >= 4194304) {
-        radixPass(keyA, keyB, unitA, unitB, m, 22, counts);
-        sorted = 1;
-      }
-    }
-    if (sorted === 1) {
-      keyA = keyB;
-      unitA = unitB;
-    }
-    // Highest first: a new key starts a new rank (its position from the top); ties keep it.
-    let prev = -1;
-    let rank = 0;
-    for (let p = m - 1; p >= 0; p--) {
-      const q = keyA[p]!;
-      if (q !== prev) {
-        prev = q;
-        rank = m - p;
-      }
-      ranks[at + unitA[p]!] = rank;
-    }
-    prev = -1;
-    for (let p = 0; p < m; p++) {
-      const q = keyA[p]!;
-      if (q !== prev) {
-        prev = q;
-        rank = p + 1;
-      }
-      lowRanks[unitA[p]!] = rank;
-    }
+    if (scale === 0 || this.size < 256) return this.#rankBySearch(values, ranks, lowRanks, at);
+    const m = radixKeys(values, this.size, scale, this.#decimals, this.#keyA, this.#unitA, ranks, lowRanks, at, this.#max);
+    if (m < 0) return this.#rankBySearch(values, ranks, lowRanks, at);
+    if (radixSort(this.#keyA, this.#keyB, this.#unitA, this.#unitB, m, this.#max[0]!, this.#counts) === 0) assignRanks(this.#keyA, this.#unitA, m, ranks, lowRanks, at);
+    else assignRanks(this.#keyB, this.#unitB, m, ranks, lowRanks, at);
     return m;
   }
 
