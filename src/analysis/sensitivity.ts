@@ -14,7 +14,7 @@ import type { CompiledRubric } from "../rubric/compileRubric.js";
 import { safeParseSensitivitySpec, specError, type ResolvedSensitivitySpec, type SensitivitySpec } from "./analysisSpec.js";
 import type { Interval } from "./internal/interval.js";
 import { prepareData, type AnalysisData } from "./internal/data.js";
-import { groupMeans, meanScratch } from "./internal/groupMeans.js";
+import { GroupMeans } from "./internal/groupMeans.js";
 import { RankKernel } from "./internal/rankKernel.js";
 import { planAssumptions, Scenarios } from "./internal/scenarios.js";
 import { sobol, type SobolFactor } from "./sobol.js";
@@ -183,10 +183,8 @@ export function sensitivity(data: AnalysisData, spec?: SensitivitySpec, options:
   const scores = new Float64Array(n);
   const weights = Float64Array.from(plan.nominal);
   const choice = new Int32Array(S);
-  const scratch = groupings.map((g) => meanScratch(g.labels.length));
-  const means = groupings.map((g) => new Float64Array(g.labels.length));
-  const nationalScratch = meanScratch(1);
-  const national = new Float64Array(1);
+  const groupMeans = new GroupMeans(n, groupings.map((g) => ({ of: g.of, groups: g.labels.length })));
+  const means = groupings.map((g, gi) => groupMeans.means.subarray(groupMeans.offset(gi), groupMeans.offset(gi) + g.labels.length));
   const groupRanks = groupings.map((g) => new Int32Array(g.labels.length));
   const groupLow = groupings.map((g) => new Int32Array(g.labels.length));
   const k = columns.length;
@@ -231,17 +229,16 @@ export function sensitivity(data: AnalysisData, spec?: SensitivitySpec, options:
             o++;
           }
         }
-        groupings.forEach((g, gi) => {
+        groupMeans.compute(scores);
+        groupings.forEach((_g, gi) => {
           const mean = means[gi]!;
-          groupMeans(g.of, scores, n, scratch[gi]!, mean);
           if (s.groups === "rank") groupKernels[gi]!.rank(mean, groupRanks[gi]!, groupLow[gi]!);
           for (let j = 0; j < mean.length; j++) {
             put(out, row + o, o, s.groups === "rank" ? (groupRanks[gi]![j]! > 0 ? groupRanks[gi]![j]! : Number.NaN) : mean[j]!);
             o++;
           }
         });
-        groupMeans(null, scores, n, nationalScratch, national);
-        put(out, row + o, o, national[0]!);
+        put(out, row + o, o, groupMeans.means[0]!);
         if (p % 256 === 255) options.onProgress?.(p + 1, rows);
       }
       options.onProgress?.(rows, rows);

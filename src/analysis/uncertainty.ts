@@ -21,7 +21,7 @@ import type { Issue } from "../issue.js";
 import type { CompiledRubric } from "../rubric/compileRubric.js";
 import { safeParseUncertaintySpec, specError, type ResolvedUncertaintySpec, type UncertaintySpec } from "./analysisSpec.js";
 import { prepareData, type AnalysisData } from "./internal/data.js";
-import { groupMeans, meanScratch } from "./internal/groupMeans.js";
+import { GroupMeans } from "./internal/groupMeans.js";
 import { quantileOfCounts, quantilesOf } from "./internal/quantiles.js";
 import { RankKernel } from "./internal/rankKernel.js";
 import { planAssumptions, Scenarios, type Switch, type WeightFactor } from "./internal/scenarios.js";
@@ -120,6 +120,9 @@ class Recorder {
   readonly scores: Float64Array;
   readonly ranks: Int32Array;
   readonly count: Int32Array;
+  /** Smallest and largest score recorded per unit (for the quantiles' buckets). */
+  readonly min: Float64Array;
+  readonly max: Float64Array;
   readonly top: Int32Array;
   readonly bottom: Int32Array;
   readonly #kernel: RankKernel;
@@ -135,6 +138,8 @@ class Recorder {
     this.scores = new Float64Array(units * runs);
     this.ranks = new Int32Array(units * runs);
     this.count = new Int32Array(units);
+    this.min = new Float64Array(units).fill(Number.POSITIVE_INFINITY);
+    this.max = new Float64Array(units).fill(Number.NEGATIVE_INFINITY);
     this.top = new Int32Array(units);
     this.bottom = new Int32Array(units);
     this.#kernel = new RankKernel(units, decimals);
@@ -162,22 +167,29 @@ class Recorder {
     if (++this.#rows === BLOCK) this.flush();
   }
 
-  /** Moves the buffered replications to the columns. */
+  /**
+   * Moves the buffered replications to the columns, in strips of 8 units: a strip's cells of one
+   * buffered row share a cache line, and each unit's column receives its values in a run.
+   */
   flush(): void {
-    const { units, runs, scores, ranks, count } = this;
+    const { units, runs, scores, ranks, count, min, max } = this;
     const bs = this.#blockScores;
     const br = this.#blockRanks;
     const rows = this.#rows;
-    for (let u = 0; u < units; u++) {
-      let at = u * runs + count[u]!;
-      for (let r = 0, i = u; r < rows; r++, i += units) {
-        const v = bs[i]!;
-        if (v !== v) continue;
-        scores[at] = v;
-        ranks[at] = br[i]!;
-        at++;
+    for (let u0 = 0; u0 < units; u0 += 8) {
+      const u1 = u0 + 8 < units ? u0 + 8 : units;
+      for (let r = 0; r < rows; r++) {
+        const row = r * units;
+        for (let u = u0; u < u1; u++) {
+          const v = bs[row + u]!;
+          if (v !== v) continue;
+          const at = u * runs + count[u]!++;
+          scores[at] = v;
+          ranks[at] = br[row + u]!;
+          if (v < min[u]!) min[u] = v;
+          if (v > max[u]!) max[u] = v;
+        }
       }
-      count[u] = at - u * runs;
     }
     this.#rows = 0;
   }
@@ -204,7 +216,7 @@ class Recorder {
       let rank: Spread | null = null;
       if (c > 0) {
         const s = this.scores;
-        quantilesOf(s, from, from + c, ps, q);
+        quantilesOf(s, from, from + c, ps, q, [this.min[u]!, this.max[u]!]);
         score = { median: q[0]!, band: [q[1]!, q[2]!] };
         counts.fill(0);
         for (let j = from; j < from + c; j++) counts[this.ranks[j]!]!++;
@@ -313,16 +325,11 @@ export function uncertainty(data: AnalysisData, spec?: UncertaintySpec, options:
   // Units: bodies, then each grouping's groups; the national mean apart.
   const bodies = new Recorder(n, runs, s.top, s.rankDecimals);
   const groups = prepared.groupings.map((g) => new Recorder(g.labels.length, runs, s.groupTop, s.rankDecimals));
-  const groupScratch = prepared.groupings.map((g) => meanScratch(g.labels.length));
-  const groupValues = prepared.groupings.map((g) => new Float64Array(g.labels.length));
+  const means = new GroupMeans(n, prepared.groupings.map((g) => ({ of: g.of, groups: g.labels.length })));
+  // Views of each grouping's means (made once: no allocation per replication).
+  const groupValues = prepared.groupings.map((g, k) => means.means.subarray(means.offset(k), means.offset(k) + g.labels.length));
   const national = new Float64Array(runs);
   let nationalCount = 0;
-  const nationalScratch = meanScratch(1);
-  const nationalValue = new Float64Array(1);
-  const mean = (values: Float64Array): number => {
-    groupMeans(null, values, n, nationalScratch, nationalValue);
-    return nationalValue[0]!;
-  };
 
   const out = new Float64Array(n);
   const weights = Float64Array.from(plan.nominal);
@@ -333,12 +340,9 @@ export function uncertainty(data: AnalysisData, spec?: UncertaintySpec, options:
   nominal.weights.set(weights);
   nominal.scorer.score(nominal.weights, out);
   const nominalBodies = Float64Array.from(out);
-  const nominalGroups = prepared.groupings.map((g, k) => {
-    const values = new Float64Array(g.labels.length);
-    groupMeans(g.of, out, n, groupScratch[k]!, values);
-    return values;
-  });
-  const nominalNational = mean(out);
+  means.compute(out);
+  const nominalGroups = groupValues.map((v) => Float64Array.from(v));
+  const nominalNational = means.means[0]!;
 
   const step = Math.max(1, Math.floor(runs / 100));
   let done = 0;
@@ -366,11 +370,9 @@ export function uncertainty(data: AnalysisData, spec?: UncertaintySpec, options:
     scorer.score(vector, out);
     options.onReplication?.(j, { rubric: variant, weights, realization, scores: out });
     bodies.record(out);
-    for (let k = 0; k < groups.length; k++) {
-      groupMeans(prepared.groupings[k]!.of, out, n, groupScratch[k]!, groupValues[k]!);
-      groups[k]!.record(groupValues[k]!);
-    }
-    const m = mean(out);
+    means.compute(out);
+    for (let k = 0; k < groups.length; k++) groups[k]!.record(groupValues[k]!);
+    const m = means.means[0]!;
     if (m === m) national[nationalCount++] = m;
     if (++done % step === 0) options.onProgress?.(done, runs);
   }

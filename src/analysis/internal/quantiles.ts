@@ -85,8 +85,9 @@ const BUCKETS = 1024;
  * 10,000 Monte Carlo scores costs about three reads of it.
  * @param ps - probabilities in [0, 1]
  * @param out - receives one quantile per probability
+ * @param range - the range's minimum and maximum when the caller knows them (saves a pass)
  */
-export function quantilesOf(a: Float64Array, from: number, to: number, ps: readonly number[], out: Float64Array): void {
+export function quantilesOf(a: Float64Array, from: number, to: number, ps: readonly number[], out: Float64Array, range?: readonly [number, number]): void {
   const n = to - from;
   const ks: number[] = [];
   for (const p of ps) {
@@ -100,7 +101,7 @@ export function quantilesOf(a: Float64Array, from: number, to: number, ps: reado
     const copy = a.slice(from, to);
     selectMany(copy, 0, n, unique, 0, unique.length);
     for (const k of unique) stat.set(k, copy[k]!);
-  } else bucketed(a, from, to, unique, stat);
+  } else bucketed(a, from, to, unique, stat, range);
   ps.forEach((p, i) => {
     const k = kthIndex(n, p);
     out[i] = averaged(n, p) ? (stat.get(k)! + stat.get(k + 1)!) / 2 : stat.get(k)!;
@@ -108,13 +109,16 @@ export function quantilesOf(a: Float64Array, from: number, to: number, ps: reado
 }
 
 /** The order statistics `ks` (0-based, ascending) of `a[from .. to)`, by buckets (see above). */
-function bucketed(a: Float64Array, from: number, to: number, ks: readonly number[], stat: Map<number, number>): void {
+function bucketed(a: Float64Array, from: number, to: number, ks: readonly number[], stat: Map<number, number>, range?: readonly [number, number]): void {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = from; i < to; i++) {
-    const v = a[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  if (range !== undefined) [min, max] = range;
+  else {
+    for (let i = from; i < to; i++) {
+      const v = a[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   if (!(max > min) || !Number.isFinite(max - min)) {
     const copy = a.slice(from, to);
