@@ -21,8 +21,8 @@ for (const file of emitSchemas()) {
 export default defineConfig([
   {
     // The front door (`ogmetric`), the engine room (`ogmetric/engine`), the analyses
-    // (`ogmetric/analysis`) and the Node-only layer (`ogmetric/node`).
-    entry: { index: "src/index.ts", engine: "src/engine/index.ts", analysis: "src/analysis/index.ts", node: "src/node.ts" },
+    // (`ogmetric/analysis`), the SQL compiler (`ogmetric/sql`) and the Node-only layer (`ogmetric/node`).
+    entry: { index: "src/index.ts", engine: "src/engine/index.ts", analysis: "src/analysis/index.ts", sql: "src/sql/index.ts", node: "src/node.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
@@ -39,5 +39,8 @@ export default defineConfig([
     sourcemap: true,
     target: "node20",
     platform: "node",
+    // Commands are imported when they run (see run.ts): their chunks, zod and papaparse stay
+    // unloaded for --version and --help.
+    splitting: true,
   },
 ]);

@@ -5,6 +5,7 @@
  *
  *   node bench/duckdb-job.mjs score    INPUT.csv OUT.csv    # every node of every body, to a CSV file
  *   node bench/duckdb-job.mjs by-state INPUT.csv OUT.json   # state means of every node, as JSON
+ *   node bench/duckdb-job.mjs aggregate SCORES.csv OUT.json # state means of a scores file written by ogmetric score
  *
  * The SQL is written by hand from METHODOLOGY.md §2–3 (edition 2017), not generated from the rubric,
  * so that it is an independent check of ogmetric's numbers as well as a clock:
@@ -95,12 +96,17 @@ WITH src AS (
  * @param out - the file to write
  */
 async function run(job, input, out) {
+  const byState = `SELECT state, count(*) AS n, ${NODES.map((c) => `avg(${quoted(c)}) AS ${quoted(c)}`).join(", ")}
+FROM scores GROUP BY state ORDER BY state`;
   const sql =
     job === "score"
       ? `COPY (${scoresSql(input)} SELECT * FROM scores) TO ${literal(out)} (HEADER, DELIMITER ',')`
-      : `${scoresSql(input)}
-SELECT state, count(*) AS n, ${NODES.map((c) => `avg(${quoted(c)}) AS ${quoted(c)}`).join(", ")}
-FROM scores GROUP BY state ORDER BY state`;
+      : job === "aggregate"
+        ? // A scores file written by ogmetric score: NA and empty cells are not scored.
+          `WITH scores AS (SELECT * FROM read_csv(${literal(input)}, header = true, nullstr = ['', 'NA'], types = {${NODES.map((c) => `${literal(c)}: 'DOUBLE'`).join(", ")}}))
+${byState}`
+        : `${scoresSql(input)}
+${byState}`;
 
   const start = performance.now();
   const instance = await DuckDBInstance.create(":memory:");
@@ -130,8 +136,8 @@ FROM scores GROUP BY state ORDER BY state`;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [job, input, out] = process.argv.slice(2);
-  if (!["score", "by-state"].includes(job ?? "") || !input || !out) {
-    process.stderr.write("usage: node bench/duckdb-job.mjs score|by-state INPUT.csv OUT\n");
+  if (!["score", "by-state", "aggregate"].includes(job ?? "") || !input || !out) {
+    process.stderr.write("usage: node bench/duckdb-job.mjs score|by-state|aggregate INPUT.csv OUT\n");
     process.exitCode = 2;
   } else await run(job, input, out);
 }

@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import Papa from "papaparse";
 import { createRng, DEFAULT_SEED } from "../fixtures/generate.mjs";
 import { loadEdition, scoreBody } from "../dist/index.js";
-import { BodyScorer, ObservationStore, READ_OK, STATUS_SCORED, createWeights, evaluateFrame, rubricArrays } from "../dist/engine.js";
+import { BodyScorer, ObservationStore, READ_OK, STATUS_SCORED, createWeights, evaluateFrame, rubricArrays, useGeneratedKernels } from "../dist/engine.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const IDENTITY = new Set(["id", "name", "state", "level", "type"]);
@@ -107,6 +107,7 @@ function drawWeights(rubric, count, seed) {
 }
 
 const options = parseArgs(process.argv.slice(2));
+useGeneratedKernels(true); // as in Node programs and the command line
 const rubric = loadEdition(options.edition);
 const { frames, inputs } = loadBodies(rubric, options.edition);
 const bodies = frames.length;
@@ -127,29 +128,52 @@ for (let b = 0; b < bodies; b++) {
   if (!same) mismatches++;
 }
 
+// The same frames on evaluateFrame's loop (generated kernels off when they are made), as the
+// peer measured in the same run.
+useGeneratedKernels(false);
+const loopFrames = loadBodies(rubric, options.edition).frames;
+useGeneratedKernels(true);
+
 const pool = drawWeights(rubric, Math.min(options.vectors, 1000), options.seed);
 let checksum = 0;
-function rescore(count) {
+function rescore(set, count) {
   for (let v = 0; v < count; v++) {
     const w = pool[v % pool.length];
     for (let b = 0; b < bodies; b++) {
-      const f = frames[b];
+      const f = set[b];
       evaluateFrame(f, w);
       checksum += f.value[root_];
     }
   }
 }
-rescore(Math.min(200, options.vectors)); // warm-up: let V8 optimise evaluateFrame
-const start = performance.now();
-rescore(options.vectors);
-const seconds = (performance.now() - start) / 1000;
+// Warm-up: let V8 optimise both paths.
+rescore(frames, Math.min(200, options.vectors));
+rescore(loopFrames, Math.min(200, options.vectors));
+const timed = (set) => {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  rescore(set, options.vectors);
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+};
+const runs = { generated: [], loop: [] };
+for (let r = 0; r < 3; r++) {
+  runs.generated.push(timed(frames));
+  runs.loop.push(timed(loopFrames));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[1];
+const seconds = median(runs.generated.map((x) => x.wall));
 
 const perSecond = options.vectors / seconds;
 const fmt = (x) => Math.round(x).toLocaleString("en-US");
 console.log(`rubric ${rubric.id} ${rubric.version}: ${bodies} bodies, ${rubric.size} nodes, ${rubricArrays(rubric).weights.length} edge weights`);
 console.log(`check: rubric weights reproduce scoreBody on every node for ${bodies - mismatches}/${bodies} bodies  ${mismatches ? "MISMATCH" : "OK"}`);
-console.log(`${fmt(options.vectors)} weight vectors (seed ${options.seed}) x ${bodies} bodies in ${seconds.toFixed(3)} s`);
-console.log(`  ${fmt(perSecond)} weight vectors/s (full ${bodies}-body re-scores)`);
-console.log(`  ${fmt(perSecond * bodies)} body evaluations/s (${((seconds / options.vectors / bodies) * 1e9).toFixed(0)} ns per body)`);
+console.log(`${fmt(options.vectors)} weight vectors (seed ${options.seed}) x ${bodies} bodies, 3 interleaved rounds (median):`);
+for (const [name, r] of Object.entries(runs)) {
+  const wall = median(r.map((x) => x.wall));
+  const cpu = median(r.map((x) => x.cpu));
+  console.log(`  ${name.padEnd(10)} ${wall.toFixed(3)} s wall, ${cpu.toFixed(3)} s CPU: ${fmt(options.vectors / wall)} vectors/s, ${((wall / options.vectors / bodies) * 1e9).toFixed(0)} ns per body`);
+}
+console.log(`  the generated kernel is ${(median(runs.loop.map((x) => x.cpu)) / median(runs.generated.map((x) => x.cpu))).toFixed(2)}x the loop in CPU time`);
 console.log(`  checksum ${checksum.toFixed(6)} (sum of the root over every evaluation, to keep the work observable)`);
 if (mismatches) process.exitCode = 1;

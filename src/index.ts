@@ -4,6 +4,7 @@
  * crosswalks, and their types. Pure: no `node:` imports, so it runs unchanged in a browser, a
  * notebook or Node. Frames, integer codes and the kernel are behind `ogmetric/engine`; files and
  * CSV behind `ogmetric/node`.
+ * @module ogmetric
  */
 export type { Issue } from "./issue.js";
 
@@ -52,3 +53,10 @@ export { rankValues, type RankOptions } from "./aggregate/rank.js";
 export { STATES, normalizeState, resolveState, type State, type ResolveStateResult } from "./catalog/states.js";
 
 export { compareReferences, type ReferenceCheck } from "./analysis/compareReferences.js";
+
+export { compareScores, type Comparison, type BodyComparison, type NodeComparison, type UnmatchedBody, type CompareOptions, type ScoreSet, type RubricSummary } from "./compare/compareScores.js";
+export { compareEditions, type CompareEditionsOptions } from "./compare/compareEditions.js";
+export { compareGroups, compareGroupMeans, type GroupComparison, type GroupComparisonTable, type GroupOptions } from "./compare/compareGroups.js";
+export { tidyComparison, wideComparison, wideGroups, type TidyRecord, type WideTable, type TableOptions } from "./compare/comparisonTables.js";
+export { MAX_SHAPLEY_PLAYERS, type AttributionMethod, type ComponentInfo, type CrosswalkPair, type PlanOptions } from "./compare/comparisonPlan.js";
+export type { Attribution, ComponentEffect } from "./compare/attribution.js";

@@ -1,6 +1,10 @@
 /**
  * One problem found in data (a rubric, an input value, a CSV row): the shape shared by every
  * validator in ogmetric, so that a CLI, a notebook or a web form can print them all the same way.
+ * @example
+ * const result = safeParseRubric({ schemaVersion: 1 });
+ * const issue: Issue | undefined = result.success ? undefined : result.issues[0];
+ * [issue?.code, issue?.path] // => ["missing_key", "$.id"]
  */
 export interface Issue {
   /** Stable snake_case identifier, e.g. `duplicate_code`, `out_of_range`. */

@@ -4,11 +4,26 @@ import { resolveState } from "../catalog/states.js";
 import type { BodyScore } from "../score/scoreBody.js";
 import { STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_PENDING, STATUS_SCORED } from "../engine/codes.js";
 
-/** Statistics a group table can carry. `n` and `mean` are always computed. */
+/**
+ * Statistics a group table can carry. `n` and `mean` are always computed.
+ * @example
+ * const stats: StatName[] = ["median", "max"];
+ * aggregate([scoreBody(rubric, { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } })], { stats }).groups[0]!.nodes[0]!.max // => 0.35
+ */
 export type StatName = "n" | "mean" | "median" | "sd" | "min" | "max";
-/** Every statistic name, in the order tables print them. */
+/**
+ * Every statistic name, in the order tables print them.
+ * @example
+ * STAT_NAMES // => ["n", "mean", "median", "sd", "min", "max"]
+ */
 export const STAT_NAMES: readonly StatName[] = ["n", "mean", "median", "sd", "min", "max"];
 
+/**
+ * Options of `aggregate` and `Aggregator`: grouping fields, statistics, quantiles, weights and order.
+ * @example
+ * const options: AggregateOptions = { by: ["level"], stats: ["sd"], order: "key" };
+ * aggregate([], options).by // => ["level"]
+ */
 export interface AggregateOptions {
   /** Grouping fields, e.g. `["state"]`, `["type"]`, `["level"]`; `[]` (default) is national. */
   readonly by?: readonly string[];
@@ -25,9 +40,25 @@ export interface AggregateOptions {
   readonly order?: "first_seen" | "key";
   /** Name of the input (a file), used in issue paths with the row number given to `add`. */
   readonly source?: string;
+  /**
+   * Most groups (default 20,000): each holds a dozen numbers per node, so a grouping by a key
+   * that is nearly unique per body (an id, a name) would grow without bound. Past it, `add`
+   * throws a `RangeError` saying so.
+   */
+  readonly maxGroups?: number;
+  /**
+   * Most values kept for medians and quantiles, over all groups and nodes (default 16,000,000:
+   * 128 MB). Past it, `add` throws a `RangeError` saying so.
+   */
+  readonly maxKeptValues?: number;
 }
 
-/** Statistics of one node within one group. */
+/**
+ * Statistics of one node within one group.
+ * @example
+ * const iga: NodeStats = aggregate([scoreBody(rubric, { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }), scoreBody(rubric, {})]).groups[0]!.nodes[0]!;
+ * [iga.code, iga.n, iga.missing, iga.mean] // => ["iga", 1, 1, 0.35]
+ */
 export interface NodeStats {
   readonly code: string;
   /** Bodies whose node was scored (the mean is over these). */
@@ -42,7 +73,13 @@ export interface NodeStats {
   readonly quantiles?: readonly (number | null)[];
 }
 
-/** One group of bodies. */
+/**
+ * One group of bodies.
+ * @example
+ * const body = (state: string) => scoreBody(rubric, { fields: { state }, values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } });
+ * const group: GroupStats = aggregate([body("NuevoLeon"), body("Nuevo León")], { by: ["state"] }).groups[0]!;
+ * [group.key, group.stateCode, group.bodies] // => [["Nuevo León"], "19", 2]
+ */
 export interface GroupStats {
   /** One value per grouping field (canonical state name for `state`). */
   readonly key: readonly string[];
@@ -55,7 +92,12 @@ export interface GroupStats {
   readonly nodes: readonly NodeStats[];
 }
 
-/** An aggregate table: groups in deterministic order, each with per-node statistics. */
+/**
+ * An aggregate table: groups in deterministic order, each with per-node statistics.
+ * @example
+ * const table: AggregateTable = aggregate([scoreBody(rubric, { fields: { state: "Atlantis" }, values: { TG: 0.5 } })], { by: ["state"] });
+ * [table.groups.length, table.issues[0]?.code] // => [1, "unknown_state"]
+ */
 export interface AggregateTable {
   readonly by: readonly string[];
   readonly nodes: readonly string[];
@@ -106,6 +148,12 @@ class Group {
  * update; medians and quantiles keep the values (only when asked for).
  *
  * This is the one core behind `aggregate` (result objects) and the CLI (CSV rows).
+ * @example
+ * const agg = new Aggregator(["iga"], { by: ["state"] });
+ * const state = (name: string) => (field: string) => (field === "state" ? name : undefined);
+ * agg.add(state("Jalisco"), [0.5], [STATUS_SCORED]);
+ * agg.add(state("JAL"), [0.3], [STATUS_SCORED]);
+ * agg.result().groups.map((g) => [g.key[0], g.bodies, g.nodes[0]!.mean]) // => [["Jalisco", 2, 0.4]]
  */
 export class Aggregator {
   readonly #codes: readonly string[];
@@ -121,6 +169,9 @@ export class Aggregator {
   readonly #reportedStates = new Set<string>();
   readonly #source: string | undefined;
   readonly #keepValues: boolean;
+  readonly #maxGroups: number;
+  readonly #maxKept: number;
+  #kept = 0;
   readonly #wantSpread: boolean;
   readonly #wantRange: boolean;
   readonly #byState: number;
@@ -148,6 +199,8 @@ export class Aggregator {
     this.#order = options.order ?? "first_seen";
     this.#byState = this.#by.indexOf("state");
     this.#source = options.source;
+    this.#maxGroups = options.maxGroups ?? 20_000;
+    this.#maxKept = options.maxKeptValues ?? 16_000_000;
   }
 
   /**
@@ -212,7 +265,12 @@ export class Aggregator {
           if (v < min[j]!) min[j] = v;
           if (v > max[j]!) max[j] = v;
         }
-        kept?.[j]!.push(v);
+        if (kept) {
+          if (++this.#kept > this.#maxKept) {
+            throw new RangeError(`Aggregator: medians and quantiles keep every value, and this table needs more than ${this.#maxKept}; ask for n, mean, sd, min and max only, or group more coarsely`);
+          }
+          kept[j]!.push(v);
+        }
       } else if (s === STATUS_NOT_APPLICABLE) na[j]!++;
       else if (s === STATUS_MISSING || s === STATUS_PENDING) missing[j]!++;
     }
@@ -247,6 +305,9 @@ export class Aggregator {
     const id = key.reduce(joinKey, "");
     let g = this.#groups.get(id);
     if (!g) {
+      if (this.#groups.size >= this.#maxGroups) {
+        throw new RangeError(`Aggregator: more than ${this.#maxGroups} groups by ${this.#by.join(", ")}; a table groups bodies by a key they share (state, type, level), and per-body results come without --by`);
+      }
       g = new Group(key, stateCode, this.#codes.length, this.#keepValues);
       this.#groups.set(id, g);
     }
@@ -336,7 +397,8 @@ const STATUS_CODE: ReadonlyMap<unknown, number> = new Map([
  * @returns the table
  * @throws RangeError when the scores come from different rubrics, or a score's nodes do not match its rubric's
  * @example
- * aggregate(scores, { by: ["state"] }).groups[0].key // => ["Ciudad de México"]
+ * const scores = [scoreBody(rubric, { fields: { state: "CDMX" }, values: { TG: 0.6, TC: 0.6, PG: 0.4, PC: 0.4 } })];
+ * aggregate(scores, { by: ["state"] }).groups[0]!.key // => ["Ciudad de México"]
  */
 export function aggregate(scores: Iterable<BodyScore>, options: AggregateOptions = {}): AggregateTable {
   let agg: Aggregator | undefined;

@@ -1,6 +1,11 @@
 import { formatFixed } from "./round.js";
 
-/** Options of `rankValues`. */
+/**
+ * Options of `rankValues`.
+ * @example
+ * const options: RankOptions = { order: "ascending" };
+ * rankValues([0.51, 0.27, 0.48], options) // => [3, 1, 2]
+ */
 export interface RankOptions {
   /** Rank 1 is the highest value (default) or the lowest. */
   readonly order?: "descending" | "ascending";

@@ -57,7 +57,12 @@ import {
   type Rational,
 } from "./internal/rational.js";
 
-/** One published figure: a node's value for a group, as printed. */
+/**
+ * One published figure: a node's value for a group, as printed.
+ * @example
+ * const figures: PublishedFigure[] = [{ node: "iga", value: "0.52" }, { node: "t", value: "0.64" }, { node: "p", value: "0.41" }];
+ * auditPublished(loadEdition("2019"), figures).contradictions.length // => 0
+ */
 export interface PublishedFigure {
   /** Node code or alias (`iga`, `GA`, `IGA`, `P`, ...). */
   readonly node: string;
@@ -73,13 +78,23 @@ export interface PublishedFigure {
   readonly row?: number;
 }
 
-/** Options of {@link auditPublished}. */
+/**
+ * Options of {@link auditPublished}.
+ * @example
+ * const options: PublishedAuditOptions = { notApplicable: ["tg.ai"] };
+ * auditPublished(rubric, [{ node: "tg", value: "0.5" }], options).checks.length // => 0
+ */
 export interface PublishedAuditOptions {
   /** Nodes (codes or aliases) known to be not applicable for some bodies, beyond what the rubric declares. */
   readonly notApplicable?: readonly string[];
 }
 
-/** One term of a check: a published descendant and its share of the parent. */
+/**
+ * One term of a check: a published descendant and its share of the parent.
+ * @example
+ * const term: CheckTerm = auditPublished(rubric, rubric.references).checks[0]!.terms[0]!;
+ * [term.node, term.weight, term.value] // => ["t", 0.5, "0.50"]
+ */
 export interface CheckTerm {
   readonly node: string;
   /** The term's weight in the parent (product of normalised weights along the path); for `bounds`, the child's normalised weight. */
@@ -87,7 +102,12 @@ export interface CheckTerm {
   readonly value: string;
 }
 
-/** One published figure checked against published descendants. */
+/**
+ * One published figure checked against published descendants.
+ * @example
+ * const check: PublishedCheck = auditPublished(loadEdition("2019"), loadEdition("2019").references).checks.find((c) => !c.consistent)!;
+ * [check.node, check.relation, check.published.value, check.implied.value] // => ["p", "identity", "0.41", 0.385]
+ */
 export interface PublishedCheck {
   readonly node: string;
   readonly by: readonly string[];
@@ -108,7 +128,12 @@ export interface PublishedCheck {
   readonly notes: readonly string[];
 }
 
-/** The result of {@link auditPublished}. */
+/**
+ * The result of {@link auditPublished}.
+ * @example
+ * const audit: PublishedAudit = auditPublished(rubric, rubric.references);
+ * audit.contradictions // => []
+ */
 export interface PublishedAudit {
   readonly checks: readonly PublishedCheck[];
   /** Checks of relation `identity` or `bounds` that fail: figures that cannot all be right. */

@@ -10,7 +10,13 @@ import { rankValues } from "../aggregate/rank.js";
 import { cronbachAlpha, pearson, spearman } from "./correlation.js";
 import { MISSING, NOT_APPLICABLE, nodeTable, SCORED, type NodeTable } from "./internal/nodeTable.js";
 
-/** Thresholds of {@link auditScores}; the defaults are COINr's. */
+/**
+ * Thresholds of {@link auditScores}; the defaults are COINr's.
+ * @example
+ * const scores = [[0.5, 0.5, 0.2, 0.2], [0.6, 0.4, 0.3, 0.1], [0.7, 0.6, 0.1, 0.4], [0.4, 0.3, 0.2, 0.3]].map(([TG, TC, PG, PC]) => scoreBody(rubric, { values: { TG, TC, PG, PC } }));
+ * const options: AuditOptions = { availability: 0.9 };
+ * auditScores(rubric, scores, options).indicators.find((s) => s.code === "tg.ai")!.flags // => ["no_data"]
+ */
 export interface AuditOptions {
   /** |skewness| above this, together with kurtosis above `kurtosis`, flags possible outliers (default 2). */
   readonly skew?: number;
@@ -26,7 +32,13 @@ export interface AuditOptions {
   readonly rankDecimals?: number;
 }
 
-/** Coverage and distribution of one node. */
+/**
+ * Coverage and distribution of one node.
+ * @example
+ * const scores = [[0.5, 0.5, 0.2, 0.2], [0.6, 0.4, 0.3, 0.1], [0.7, 0.6, 0.1, 0.4], [0.4, 0.3, 0.2, 0.3]].map(([TG, TC, PG, PC]) => scoreBody(rubric, { values: { TG, TC, PG, PC } }));
+ * const tg: IndicatorStats = auditScores(rubric, scores).indicators.find((s) => s.code === "tg")!;
+ * [tg.scored, tg.availability, tg.mean?.toFixed(2)] // => [4, 1, "0.55"]
+ */
 export interface IndicatorStats {
   readonly code: string;
   readonly view?: string;
@@ -49,7 +61,13 @@ export interface IndicatorStats {
   readonly flags: readonly ("outliers" | "low_availability" | "no_data")[];
 }
 
-/** Correlation of two nodes over the bodies where both are scored. */
+/**
+ * Correlation of two nodes over the bodies where both are scored.
+ * @example
+ * const scores = [[0.5, 0.5, 0.2, 0.2], [0.6, 0.4, 0.3, 0.1], [0.7, 0.6, 0.1, 0.4], [0.4, 0.3, 0.2, 0.3]].map(([TG, TC, PG, PC]) => scoreBody(rubric, { values: { TG, TC, PG, PC } }));
+ * const pair: CorrelationPair = auditScores(rubric, scores).correlations.find((c) => c.a === "tg" && c.b === "tc")!;
+ * [pair.relation, pair.n, pair.pearson?.toFixed(2)] // => ["within", 4, "0.80"]
+ */
 export interface CorrelationPair {
   readonly a: string;
   readonly b: string;
@@ -61,7 +79,13 @@ export interface CorrelationPair {
   readonly flags: readonly ("negative" | "collinear")[];
 }
 
-/** Cronbach's alpha of a node's children. */
+/**
+ * Cronbach's alpha of a node's children.
+ * @example
+ * const scores = [[0.5, 0.5, 0.2, 0.2], [0.6, 0.4, 0.3, 0.1], [0.7, 0.6, 0.1, 0.4], [0.4, 0.3, 0.2, 0.3]].map(([TG, TC, PG, PC]) => scoreBody(rubric, { values: { TG, TC, PG, PC } }));
+ * const alpha: AlphaStats = auditScores(rubric, scores).alpha.find((a) => a.code === "t")!;
+ * [alpha.children, alpha.n, alpha.alpha?.toFixed(2)] // => [["tg", "tc"], 4, "0.89"]
+ */
 export interface AlphaStats {
   readonly code: string;
   readonly children: readonly string[];
@@ -70,7 +94,13 @@ export interface AlphaStats {
   readonly alpha: number | null;
 }
 
-/** Effect on the root's ranking of dropping one node. */
+/**
+ * Effect on the root's ranking of dropping one node.
+ * @example
+ * const scores = [[0.5, 0.5, 0.2, 0.2], [0.6, 0.4, 0.3, 0.1], [0.7, 0.6, 0.1, 0.4], [0.4, 0.3, 0.2, 0.3]].map(([TG, TC, PG, PC]) => scoreBody(rubric, { values: { TG, TC, PG, PC } }));
+ * const drop: DropEffect = auditScores(rubric, scores).drops.find((d) => d.code === "pc")!;
+ * [drop.parent, drop.ranked, drop.maxShift] // => ["p", 4, 1]
+ */
 export interface DropEffect {
   readonly code: string;
   readonly parent: string;
@@ -83,7 +113,13 @@ export interface DropEffect {
   readonly maxShift: number | null;
 }
 
-/** The result of {@link auditScores}. */
+/**
+ * The result of {@link auditScores}.
+ * @example
+ * const scores = [[0.5, 0.5, 0.2, 0.2], [0.6, 0.4, 0.3, 0.1], [0.7, 0.6, 0.1, 0.4], [0.4, 0.3, 0.2, 0.3]].map(([TG, TC, PG, PC]) => scoreBody(rubric, { values: { TG, TC, PG, PC } }));
+ * const audit: ScoreAudit = auditScores(rubric, scores);
+ * [audit.bodies, audit.thresholds.availability] // => [4, 0.65]
+ */
 export interface ScoreAudit {
   readonly bodies: number;
   readonly indicators: readonly IndicatorStats[];
@@ -297,7 +333,8 @@ function dropEffect(rubric: CompiledRubric, t: NodeTable, info: NodeInfo, rootIn
  * @param options - thresholds (COINr's defaults)
  * @returns the audit; `flags` lists every flag as an issue
  * @example
- * const audit = auditScores(loadEdition("2017"), scores);
+ * const scores = [[0.5, 0.5, 0.2, 0.2], [0.6, 0.4, 0.3, 0.1], [0.7, 0.6, 0.1, 0.4], [0.4, 0.3, 0.2, 0.3]].map(([TG, TC, PG, PC]) => scoreBody(rubric, { values: { TG, TC, PG, PC } }));
+ * const audit = auditScores(rubric, scores);
  * audit.indicators.find((s) => s.code === "pg")!.flags // => []
  */
 export function auditScores(rubric: CompiledRubric, scores: readonly BodyScore[], options: AuditOptions = {}): ScoreAudit {

@@ -29,7 +29,12 @@ import { checkConfidence, checkCount, quantileInterval } from "./internal/interv
 import { normalCdf, normalQuantile } from "./portableMath.js";
 import { checkSeed, createRandom } from "./random.js";
 
-/** Options of {@link bootstrapMeans}. */
+/**
+ * Options of {@link bootstrapMeans}.
+ * @example
+ * const options: BootstrapOptions = { seed: 7, replicates: 500, method: "percentile", confidence: 0.9 };
+ * bootstrapMeans([0.1, 0.3, 0.5], ["x", "x", "x"], options).confidence // => 0.9
+ */
 export interface BootstrapOptions {
   /** Replicates per group (default 2000). */
   readonly replicates?: number;
@@ -40,7 +45,12 @@ export interface BootstrapOptions {
   readonly seed: number;
 }
 
-/** One group's mean and interval. */
+/**
+ * One group's mean and interval.
+ * @example
+ * const g: GroupInterval = bootstrapMeans([0.2, 0.4, 0.6], ["a", "a", "a"], { seed: 1 }).groups[0]!;
+ * [g.key, g.n, g.mean.toFixed(2), g.low <= g.mean && g.mean <= g.high] // => ["a", 3, "0.40", true]
+ */
 export interface GroupInterval {
   readonly key: string;
   /** Bodies with a value (the resampled set). */
@@ -61,7 +71,12 @@ export interface GroupInterval {
   readonly acceleration?: number;
 }
 
-/** The result of {@link bootstrapMeans}. */
+/**
+ * The result of {@link bootstrapMeans}.
+ * @example
+ * const r: BootstrapResult = bootstrapMeans([0.2, 0.4], ["a", "a"], { seed: 1 });
+ * [r.method, r.replicates, r.confidence] // => ["percentile", 2000, 0.95]
+ */
 export interface BootstrapResult {
   readonly method: "percentile" | "bca";
   readonly confidence: number;
@@ -213,7 +228,12 @@ export function bootstrapMeans(
   return { method, confidence, replicates, seed: options.seed, groups: out, issues };
 }
 
-/** Options of {@link bootstrapScores}. */
+/**
+ * Options of {@link bootstrapScores}.
+ * @example
+ * const options: BootstrapScoresOptions = { node: "tg", seed: 3 };
+ * bootstrapScores([scoreBody(rubric, { values: { TG: 0.5 } })], options).groups[0]!.mean // => 0.5
+ */
 export interface BootstrapScoresOptions extends BootstrapOptions {
   /** Node code whose group means are bootstrapped (default: each body's root value). */
   readonly node?: string;

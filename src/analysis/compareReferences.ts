@@ -5,7 +5,12 @@ import type { CompiledRubric } from "../rubric/compileRubric.js";
 import type { Reference } from "../rubric/schema.js";
 import type { BodyScore } from "../score/scoreBody.js";
 
-/** One published figure next to what the bodies' scores give. */
+/**
+ * One published figure next to what the bodies' scores give.
+ * @example
+ * const check: ReferenceCheck = compareReferences(rubric, [scoreBody(rubric, { values: { TG: 0.46, TC: 0.54, PG: 0.23, PC: 0.32 } })])[0]!;
+ * [check.reference.node, check.rounded, check.matches] // => ["iga", "0.39", true]
+ */
 export interface ReferenceCheck {
   readonly reference: Reference;
   /** The mean over the group's scored bodies, full precision (null when no body scored). */
@@ -31,7 +36,9 @@ export interface ReferenceCheck {
  * @param scores - the bodies' results (with `fields` holding the grouping keys)
  * @returns one check per reference, in the rubric's order
  * @example
- * compareReferences(loadEdition("2017"), scores).every((c) => c.matches) // => true
+ * const scores = [scoreBody(rubric, { values: { TG: 0.46, TC: 0.54, PG: 0.23, PC: 0.32 } })];
+ * const national = compareReferences(rubric, scores).filter((c) => c.reference.by.length === 0 && c.reference.node.length <= 3);
+ * national.map((c) => `${c.reference.node} ${c.rounded} ${c.matches}`) // => ["iga 0.39 true", "t 0.50 true", "p 0.28 true", "tg 0.46 true", "tc 0.54 true", "pg 0.23 true", "pc 0.32 true"]
  */
 export function compareReferences(rubric: CompiledRubric, scores: readonly BodyScore[]): ReferenceCheck[] {
   const tables = new Map<string, AggregateTable>();

@@ -33,7 +33,7 @@ export function averageRanks(x: readonly number[]): number[] {
  * @returns r in [-1, 1], or null with fewer than 2 pairs or when either variable is constant
  * @throws RangeError when the lengths differ
  * @example
- * pearson([1, 2, 3], [2, 4, 7]).toFixed(4) // => "0.9934"
+ * pearson([1, 2, 3], [2, 4, 7])?.toFixed(4) // => "0.9934"
  */
 export function pearson(x: readonly number[], y: readonly number[]): number | null {
   if (x.length !== y.length) throw new RangeError(`pearson: x has ${x.length} values but y has ${y.length}`);
@@ -49,7 +49,7 @@ export function pearson(x: readonly number[], y: readonly number[]): number | nu
  * @returns ρ in [-1, 1], or null with fewer than 2 pairs or when either variable is constant
  * @throws RangeError when the lengths differ
  * @example
- * spearman([1, 2, 3, 4], [1, 3, 2, 4]).toFixed(4) // => "0.8000"
+ * spearman([1, 2, 3, 4], [1, 3, 2, 4])?.toFixed(4) // => "0.8000"
  */
 export function spearman(x: readonly number[], y: readonly number[]): number | null {
   if (x.length !== y.length) throw new RangeError(`spearman: x has ${x.length} values but y has ${y.length}`);

@@ -11,6 +11,7 @@
  *   the rubric's uncertain weights, rules, policies and inputs.
  * - {@link sensitivity}: which of those assumptions drives that uncertainty (Sobol' indices).
  * - {@link createRandom}: the seeded generator behind all of it, with jumps for independent streams.
+ * @module ogmetric/analysis
  */
 export { createRandom, substream, fromState, type Random } from "./random.js";
 export { portableLog, portableExp, normalQuantile, normalCdf } from "./portableMath.js";

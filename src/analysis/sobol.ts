@@ -29,33 +29,63 @@ import { checkConfidence, checkCount, quantileInterval, type Interval } from "./
 import { checkSeed, substream, type Random } from "./random.js";
 import { createSobolSequence, SOBOL_MAX_DIMENSION } from "./sobolSequence.js";
 
-/** A factor drawn uniformly between `min` and `max`. */
+/**
+ * A factor drawn uniformly between `min` and `max`.
+ * @example
+ * const x: UniformFactor = { name: "w", min: 0.4, max: 0.6 };
+ * sobol({ factors: [x], model: (p) => p[0]!, n: 64, seed: 1, bootstrap: 0 }).mean.toFixed(2) // => "0.50"
+ */
 export interface UniformFactor {
   readonly name: string;
   readonly min: number;
   readonly max: number;
 }
 
-/** A factor drawn by its inverse CDF: `sample(u)` for u uniform in (0, 1), never 0 or 1. */
+/**
+ * A factor drawn by its inverse CDF: `sample(u)` for u uniform in (0, 1), never 0 or 1.
+ * @example
+ * const coin: SampledFactor = { name: "coin", sample: (u) => (u < 0.5 ? 0 : 1) };
+ * sobol({ factors: [coin], model: (p) => p[0]!, n: 64, seed: 1, bootstrap: 0 }).mean // => 0.5
+ */
 export interface SampledFactor {
   readonly name: string;
   readonly sample: (u: number) => number;
 }
 
-/** An uncertain input of the model. */
+/**
+ * An uncertain input of the model.
+ * @example
+ * const factors: SobolFactor[] = [{ name: "a", min: 0, max: 1 }, { name: "b", sample: (u) => 2 * u }];
+ * sobol({ factors, model: (x) => x[0]! + x[1]!, n: 256, seed: 1, bootstrap: 0 }).factors // => ["a", "b"]
+ */
 export type SobolFactor = UniformFactor | SampledFactor;
 
-/** A model with one output: reads the factor values (a reused array, in factor order). */
+/**
+ * A model with one output: reads the factor values (a reused array, in factor order).
+ * @example
+ * const model: ScalarModel = (x) => x[0]! * x[1]!;
+ * sobol({ factors: [{ name: "a", min: 0, max: 1 }, { name: "b", min: 0, max: 1 }], model, n: 512, seed: 1, bootstrap: 0 }).total.map((s) => s!.toFixed(1)) // => ["0.6", "0.6"]
+ */
 export type ScalarModel = (x: Float64Array) => number;
 
-/** A model with several outputs (one per body or group, say), evaluated one point at a time. */
+/**
+ * A model with several outputs (one per body or group, say), evaluated one point at a time.
+ * @example
+ * const model: PointModel = { outputs: 2, evaluate: (x, out) => { out[0] = x[0]!; out[1] = 1 - x[0]!; } };
+ * sobol({ factors: [{ name: "a", min: 0, max: 1 }], model, n: 64, seed: 1, bootstrap: 0 }).outputs.length // => 2
+ */
 export interface PointModel {
   readonly outputs: number;
   /** Writes the `outputs` results for the point `x` into `out` (both arrays are reused). */
   readonly evaluate: (x: Float64Array, out: Float64Array) => void;
 }
 
-/** A vectorised model: evaluates a block of points at once. */
+/**
+ * A vectorised model: evaluates a block of points at once.
+ * @example
+ * const model: BatchModel = { outputs: 1, evaluateBatch: (points, rows, out) => { for (let r = 0; r < rows; r++) out[r] = points[2 * r]! + points[2 * r + 1]!; } };
+ * sobol({ factors: [{ name: "a", min: 0, max: 1 }, { name: "b", min: 0, max: 1 }], model, n: 256, seed: 1, bootstrap: 0 }).first.map((s) => s!.toFixed(1)) // => ["0.5", "0.5"]
+ */
 export interface BatchModel {
   readonly outputs: number;
   /**
@@ -67,10 +97,20 @@ export interface BatchModel {
   readonly batchSize?: number;
 }
 
-/** Any of the three model forms. */
+/**
+ * Any of the three model forms.
+ * @example
+ * const models: SobolModel[] = [(x) => x[0]!, { outputs: 1, evaluate: (x, out) => { out[0] = x[0]!; } }];
+ * models.map((model) => sobol({ factors: [{ name: "a", min: 0, max: 1 }], model, n: 64, seed: 1, bootstrap: 0 }).first[0]!.toFixed(1)) // => ["1.0", "1.0"]
+ */
 export type SobolModel = ScalarModel | PointModel | BatchModel;
 
-/** Options of {@link sobol}. */
+/**
+ * Options of {@link sobol}.
+ * @example
+ * const options: SobolOptions = { factors: [{ name: "a", min: 0, max: 1 }], model: (x) => x[0]!, n: 128, seed: 9, bootstrap: 0, outputNames: ["y"] };
+ * sobol(options).output // => "y"
+ */
 export interface SobolOptions {
   readonly factors: readonly SobolFactor[];
   readonly model: SobolModel;
@@ -96,7 +136,12 @@ export interface SobolOptions {
   readonly groups?: readonly { readonly name: string; readonly factors: readonly string[] }[];
 }
 
-/** The indices of one output. A null index means the output does not vary (V = 0). */
+/**
+ * The indices of one output. A null index means the output does not vary (V = 0).
+ * @example
+ * const y: SobolIndices = sobol({ factors: [{ name: "a", min: 0, max: 1 }], model: (x) => 2 * x[0]!, n: 256, seed: 1, bootstrap: 0 });
+ * [y.first[0]!.toFixed(2), y.total[0]!.toFixed(2)] // => ["1.00", "1.00"]
+ */
 export interface SobolIndices {
   readonly output: string;
   /** Mean and variance (population, over the 2N rows of A and B) of the output. */
@@ -111,7 +156,12 @@ export interface SobolIndices {
   readonly totalInterval: readonly (Interval | null)[];
 }
 
-/** The result of {@link sobol}: the indices of the first (or only) output, and of every output. */
+/**
+ * The result of {@link sobol}: the indices of the first (or only) output, and of every output.
+ * @example
+ * const r: SobolResult = sobol({ factors: [{ name: "a", min: 0, max: 1 }, { name: "b", min: 0, max: 1 }], model: (x) => x[0]!, n: 128, seed: 1, bootstrap: 0 });
+ * [r.n, r.evaluations, r.sampling] // => [128, 512, "sobol"]
+ */
 export interface SobolResult extends SobolIndices {
   /** What the indices are of: the factors, or the groups when `groups` was given. */
   readonly factors: readonly string[];

@@ -13,13 +13,23 @@
 import { JOE_KUO } from "./joeKuo.js";
 import type { Random } from "./random.js";
 
-/** Largest dimension with direction numbers here. */
+/**
+ * Largest dimension with direction numbers here.
+ * @example
+ * createSobolSequence(SOBOL_MAX_DIMENSION).dimension === SOBOL_MAX_DIMENSION // => true
+ */
 export const SOBOL_MAX_DIMENSION = JOE_KUO.length + 1;
 
 const BITS = 32;
 const TWO_NEG_32 = 1 / 4294967296;
 
-/** A stream of Sobol' points. */
+/**
+ * A stream of Sobol' points.
+ * @example
+ * const s: SobolSequence = createSobolSequence(3);
+ * s.next(new Float64Array(3));
+ * [s.dimension, s.index] // => [3, 1]
+ */
 export interface SobolSequence {
   readonly dimension: number;
   /** How many points have been drawn. */

@@ -8,7 +8,12 @@
  * object prototype. {@link resolveState} is the reporting form: it never guesses, it only hints.
  */
 
-/** One unit of the metric's geography: a federal entity, or the federal bodies as a whole. */
+/**
+ * One unit of the metric's geography: a federal entity, or the federal bodies as a whole.
+ * @example
+ * const state: State = STATES.find((s) => s.abbreviation === "CDMX")!;
+ * [state.code, state.name] // => ["09", "Ciudad de México"]
+ */
 export interface State {
   /** INEGI two-digit code "01".."32", or "FED" for the federal unit. */
   readonly code: string;
@@ -22,7 +27,12 @@ export interface State {
   readonly aliases: readonly string[];
 }
 
-/** Result of {@link resolveState}: the state, or the input with an optional hint. */
+/**
+ * Result of {@link resolveState}: the state, or the input with an optional hint.
+ * @example
+ * const r: ResolveStateResult = resolveState("Jaliscoo");
+ * r.ok ? r.state.name : r.suggestion // => "Jalisco"
+ */
 export type ResolveStateResult =
   | { readonly ok: true; readonly state: State }
   | {
@@ -180,8 +190,9 @@ export function normalizeState(input: string): State | undefined {
  *   canonical name is close by edit distance.
  * @throws TypeError when `input` is not a string.
  * @example
- * resolveState("Yucatan"); // => { ok: true, state: { code: "31", name: "Yucatán", ... } }
- * resolveState("Jalsico"); // => { ok: false, input: "Jalsico", suggestion: "Jalisco", message: 'resolveState: unknown state "Jalsico" (did you mean "Jalisco"?)' }
+ * const yucatan = resolveState("Yucatan");
+ * yucatan.ok && [yucatan.state.code, yucatan.state.name] // => ["31", "Yucatán"]
+ * resolveState("Jalsico") // => { ok: false, input: "Jalsico", suggestion: "Jalisco", message: 'resolveState: unknown state "Jalsico" (did you mean "Jalisco"?)' }
  */
 export function resolveState(input: string): ResolveStateResult {
   if (typeof input !== "string") {

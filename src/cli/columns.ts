@@ -1,6 +1,6 @@
 import type { CompiledRubric } from "../index.js";
 import { CliError, UsageError, at } from "./errors.js";
-import { IDENTITY_FIELDS } from "./options.js";
+import { IDENTITY_FIELDS } from "./specs.js";
 
 /** How a file's columns are used: worked out once from the header, then read by position. */
 export interface ColumnPlan {

@@ -38,3 +38,14 @@ export function at(file: string, row?: number, column?: number): string {
   if (row === undefined) return `${file}: `;
   return column === undefined ? `${file}:${row}: ` : `${file}:${row}:${column}: `;
 }
+
+/**
+ * A bound the aggregator refuses to pass (too many groups, too many values kept for medians)
+ * as the run's one-line fatal error about the input, instead of an internal error.
+ * @param e - what was thrown
+ * @param file - the input being read
+ * @returns a `CliError` for the aggregator's `RangeError`, else `e` unchanged
+ */
+export function aggregatorLimit(e: unknown, file: string): unknown {
+  return e instanceof RangeError && e.message.startsWith("Aggregator: ") ? new CliError(`${file}: ${e.message.slice("Aggregator: ".length)}`, EXIT_FATAL, [], { cause: e }) : e;
+}

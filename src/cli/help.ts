@@ -1,4 +1,4 @@
-import type { CommandName } from "./options.js";
+import type { CommandName } from "./specs.js";
 
 const INPUT_OPTIONS = `  --map FIELD=COLUMN      read FIELD from COLUMN (repeatable): FIELD is id, name, state,
                           level, type, or a node code; e.g. --map id=SO --map state=edo
@@ -32,9 +32,13 @@ Usage: ogmetric <command> [options]
 Commands:
   score INPUT.csv         score every body (one row per body, or a table with --by)
   aggregate SCORES.csv    group statistics of a scores file (national without --by)
-  validate RUBRIC.json    check a rubric file and list every issue
+  validate FILE.json      check a rubric or crosswalk file and list every issue
   editions                list the built-in rubrics with version and hash
-  explain INPUT.csv       show the scoring tree of one body (--id ID)
+  explain INPUT.csv       show the scoring tree of one body (--id ID or --row N)
+  sql                     print SQL that scores a database table (--dialect duckdb|postgres|ansi)
+  report SCORES.csv       one self-contained HTML page of charts from a scores file
+  compare INPUT.csv       score one file under two rubrics and compare (--edition 2017 --to 2019),
+                          or compare two scores files (--scores FROM.csv TO.csv)
   uncertainty INPUT.csv   Monte Carlo bands of every body's (or group's) score and rank
   sensitivity INPUT.csv   which assumption drives that uncertainty (Sobol' indices)
   audit INPUT.csv         statistical audit of a survey file; with --published TABLE.csv or
@@ -45,7 +49,7 @@ Options:
   -h, --help              this help; "ogmetric <command> --help" for a command's
 
 Exit codes: 0 done; 1 fatal input error; 2 usage error; 3 some rows rejected.
-Reference: docs/cli.md`;
+Reference: docs/cli.md (in the package: node_modules/ogmetric/docs/cli.md; online: https://github.com/ogmetric/ogmetric/blob/main/docs/cli.md)`;
 
 const READ_OPTIONS = `  --edition 2017|2019     built-in rubric
   --rubric FILE.json      rubric file instead
@@ -146,9 +150,10 @@ Options:
                           one column per per-observation leaf (e.g. tc.disp); one row each
 ${INPUT_OPTIONS}
   --out FILE              write here (atomically: a temporary file renamed on success);
-                          default standard output
+                          default standard output, also "-"
   --format csv|json|ndjson  output format (default csv)
   --rejects FILE          write rejected rows here: file,row,column,code,reason,record
+                          ("-": standard output, when --out names a file)
   --by KEY                write the aggregate table grouped by KEY instead (repeatable;
                           id, name, state, level, type or a carried column)
 ${SELECT_OPTIONS}
@@ -183,9 +188,9 @@ Options:
                           level, type, name, or any carried column
 ${SELECT_OPTIONS}
   --round N               round means and statistics to N decimals, half up
-  --out FILE              write here atomically (default standard output)
+  --out FILE              write here atomically (default standard output, also "-")
   --format csv|json|ndjson  output format (default csv)
-  --rejects FILE          write rejected rows here
+  --rejects FILE          write rejected rows here ("-": standard output, when --out is a file)
   --edition 2017|2019     take node columns from this rubric (default: the columns after the
   --rubric FILE.json      "rubric" column, which must be the same on every row)
 ${INPUT_OPTIONS}
@@ -196,10 +201,13 @@ ${COMMON}
 Example:
   ogmetric aggregate scores.csv --by state --round 2`,
 
-  validate: `Usage: ogmetric validate RUBRIC.json [--format text|json]
+  validate: `Usage: ogmetric validate FILE.json [--format text|json]
 
 Checks a rubric file: schema and meaning (weights, cycles, gates, aliases...). Prints every
 issue with its JSON path and exits 1, or prints the rubric's id, version and hash and exits 0.
+Warns (still exit 0) when a rubric keeps a built-in edition's id@version but not its content.
+A crosswalk file (with "mappings", or "from" and "to", and no "nodes") is checked as a
+crosswalk, against the built-in editions its sides name. Files over 16 MiB are refused.
 
 Options:
   --format text|json      output format (default text)
@@ -213,25 +221,97 @@ Options:
   --format text|json      output format (default text)
 ${COMMON}`,
 
-  explain: `Usage: ogmetric explain INPUT.csv (--edition 2017|2019 | --rubric FILE.json) --id ID [options]
+  explain: `Usage: ogmetric explain INPUT.csv (--edition 2017|2019 | --rubric FILE.json) (--id ID | --row N) [options]
 
 Prints the scoring tree of one body: every node's value and where it came from, and each
 child's weight, share after re-weighting and contribution.
 
 Options:
-  --id ID                 the body (value of the id column)
+  --id ID                 the body (value of the id column); an unknown id gets the
+                          nearest ids as suggestions
+  --row N                 or the body on row N (header = row 1), for ids that cannot be typed
   --edition 2017|2019     built-in rubric
   --rubric FILE.json      rubric file instead
   --observations FILE     observations of one set (repeatable), as for score
 ${INPUT_OPTIONS}
   --format text|json      output format (default text)
   --lang es|en            label language (default es)
-  --decimals N            decimals shown for every figure (default 4)
+  --decimals N            decimals of every figure shown (default 4; weights as written)
   --allow-missing         explain even when an input the index needs is absent
   --decimal-comma         also read numbers written with a decimal comma (0,5)
 ${COMMON}
 
 Example:
   ogmetric explain bso.csv --edition 2017 --encoding latin1 --map id=SO --id ASF`,
+
+  report: `Usage: ogmetric report SCORES.csv [--compare OTHER.csv] [--uncertainty MC.csv] [options]
+
+Writes one self-contained HTML page (inline SVG charts and CSS, no script, nothing loaded
+from the network) from a file written by "ogmetric score" (per body): the ranking of groups
+by the index, a scatter of bodies (transparency vs participation), the index by type of body,
+the sub-index profile of each group, and with --compare a slope chart of rank shifts.
+
+Options:
+  --out FILE              write the page here atomically (default standard output)
+  --by state|type|level   the groups ranked and profiled (default state)
+  --compare OTHER.csv     a second scores file (another edition or run): slope chart of ranks
+  --uncertainty MC.csv    rank bands: columns unit, rank_p05, rank_p50, rank_p95 (optional by)
+  --decimals N            decimals printed; ranks are judged on the printed values (default 2)
+  --lang es|en            the report's words and node labels (default es)
+  --date YYYY-MM-DD       the date shown (default today, UTC); fix it for reproducible files
+  --rubric FILE.json      the rubric of a scores file that is not a built-in edition
+                          (repeatable: one for --compare too)
+  --rejects FILE          write rejected rows here
+${COMMON}
+
+Example:
+  ogmetric report scores2019.csv --compare scores2017.csv --lang en --out report.html`,
+  compare: `Usage: ogmetric compare INPUT.csv (--edition E | --rubric F) (--to E | --to-rubric F) [options]
+       ogmetric compare --scores FROM.csv TO.csv [--by KEY]... [options]
+
+The first form scores INPUT.csv (columns named by the first rubric's codes, as for score) under
+both rubrics, carrying each input to the second rubric through the crosswalk, and writes one row
+per body: both values of the index, the difference, ranks under each rubric and the rank shift,
+the attribution of the difference to each component (attr:<code>, by its code in the second
+rubric, plus attr:only_from and attr:only_to), the assumed mappings the row relies on, then each
+component's weight and value effects and both values of every other crosswalked node. With --by,
+one row per group, over the bodies scored under both rubrics.
+
+The second form joins two files written by "ogmetric score" by id (bodies in one file only are
+listed with the reason; same names under other ids are suggested, not joined), or with --by
+compares each file's own group means.
+
+Options:
+  --edition 2017|2019     rubric the input is written for (with --scores: rubric of FROM.csv,
+  --rubric FILE.json      default the one its "rubric" column names)
+  --to 2017|2019          rubric to compare with (with --scores: of TO.csv)
+  --to-rubric FILE.json
+  --crosswalk FILE.json   crosswalk between the two rubrics, either direction (default: the
+                          built-in 2017 <-> 2019 one)
+  --observations FILE     observations of one set (repeatable), as for score
+${INPUT_OPTIONS}
+  --by KEY                compare groups (repeatable: state, level, type, or any carried column)
+  --order first|key       groups as first seen (default) or by key (states by INEGI code)
+  --tidy                  one record per unit x node x edition (value, rank, status) for plots
+  --out FILE              write here atomically (default standard output)
+  --format csv|json|ndjson  output format (default csv); json holds every detail
+  --rejects FILE          write rejected rows here: file,row,column,code,reason,record
+  --round N               round values in CSV to N decimals; ranks are judged on them
+  --method auto|two_factor|shapley
+                          attribution: two-factor where every rule above the components is a
+                          weighted arithmetic mean (auto), else Shapley values (docs/compare.md)
+  --depth N               deepest level of the components (the root is 0)
+  --no-bridge             do not give a node of the second rubric that receives no input the
+                          value of its partner under the first
+  --allow-missing         score even when an input the index needs is absent
+  --decimal-comma         also read numbers written with a decimal comma (0,5)
+  --raw                   do not neutralise formulas in text cells
+${COMMON}
+
+Examples:
+  ogmetric compare survey17.csv --edition 2017 --to 2019 \\
+    --observations requests.csv --by state --out states.csv
+  ogmetric compare --scores scores-2017.csv scores-2019.csv --out shifts.csv`,
+
   ...ANALYSIS_HELP,
 };

@@ -1,5 +1,8 @@
 import { AtomicFile } from "../io/atomicFile.js";
+import { useGeneratedKernels } from "../score/generatedKernel.js";
 import { run } from "./run.js";
+
+useGeneratedKernels(true);
 
 // An interrupted run leaves no half-written output: temporary files go on every way out.
 process.on("exit", () => AtomicFile.abortAll());

@@ -111,6 +111,8 @@ export async function openObservationFiles(store: ObservationStore, files: reado
  * `scoreBody` uses). A row whose value cannot be read still counts as an observation of the body,
  * with that value missing, and goes to the rejects.
  * @param only - read only the rows of this body (for `explain`)
+ * @param onRow - called with each row counted as an observation (after the store took it), for
+ *   readers that keep the rows themselves (`readBodies`)
  */
 export async function readObservationFile(
   store: ObservationStore,
@@ -118,6 +120,7 @@ export async function readObservationFile(
   rejects: RejectLog,
   reporter: Reporter,
   only?: string,
+  onRow?: (id: string, row: readonly string[], plan: ObservationPlan) => void,
 ): Promise<{ readonly dataLines: number; readonly accepted: number }> {
   const rubric = store.rubric;
   const { csv, plan, file } = opened;
@@ -156,6 +159,7 @@ export async function readObservationFile(
           }
         }
         store.endRow();
+        onRow?.(id, row, plan);
         if (reasons !== undefined) {
           rejects.add(file, rowNo, firstBad + 1, csv.header[firstBad]!, "invalid_value", `${reasons} (counted as a missing observation of the body)`, recordText(row, csv.delimiter), true);
         }

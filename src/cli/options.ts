@@ -1,57 +1,12 @@
 import { z } from "zod";
 import { EDITIONS, STAT_NAMES, type StatName } from "../index.js";
 import { ENCODING_NAMES, type CsvEncoding } from "../io/decodeChunks.js";
-import type { FlagSpec, ParsedArgs } from "./argv.js";
+import type { ParsedArgs } from "./argv.js";
+
+export { IDENTITY_FIELDS, SPECS, type CommandName } from "./specs.js";
 import { UsageError } from "./errors.js";
 
-/** Identity fields: `id` is required and unique; the others are carried and can group. */
-export const IDENTITY_FIELDS = ["id", "name", "state", "level", "type"] as const;
 
-const common = { debug: "flag", help: "flag" } as const;
-const input = { map: "list", encoding: "value", delimiter: "value" } as const;
-const rubricFlags = { edition: "value", rubric: "value" } as const;
-const progress = { progress: "flag", "no-progress": "flag" } as const;
-/** What `score` and `aggregate` tables and rows carry: nodes, statistics, rank, weights. */
-const selection = { nodes: "list", columns: "value", rank: "flag", weight: "value" } as const;
-
-/** The options of each command (the contract documented in docs/cli.md). */
-export const SPECS = {
-  score: {
-    ...common,
-    ...input,
-    ...rubricFlags,
-    ...progress,
-    observations: "list",
-    out: "value",
-    format: "value",
-    rejects: "value",
-    by: "list",
-    stats: "list",
-    order: "value",
-    round: "value",
-    raw: "flag",
-    ...selection,
-    "allow-missing": "flag",
-    "decimal-comma": "flag",
-  },
-  aggregate: { ...common, ...input, ...rubricFlags, ...progress, out: "value", format: "value", rejects: "value", by: "list", stats: "list", order: "value", round: "value", raw: "flag", ...selection },
-  validate: { ...common, format: "value" },
-  editions: { ...common, format: "value" },
-  explain: { ...common, ...input, ...rubricFlags, observations: "list", id: "value", format: "value", lang: "value", decimals: "value", "allow-missing": "flag", "decimal-comma": "flag" },
-  ...ANALYSIS_SPECS(),
-} as const satisfies Record<string, FlagSpec>;
-
-/** The analysis commands' options (issue 11): uncertainty, sensitivity, audit. */
-function ANALYSIS_SPECS() {
-  const reading = { ...common, ...input, ...rubricFlags, observations: "list", "allow-missing": "flag", "decimal-comma": "flag", out: "value", format: "value", rejects: "value", raw: "flag", round: "value" } as const;
-  return {
-    uncertainty: { ...reading, ...progress, spec: "value", runs: "value", seed: "value", by: "value", top: "value", order: "value" },
-    sensitivity: { ...reading, ...progress, spec: "value", n: "value", seed: "value", by: "value", factors: "value", bootstrap: "value", id: "list" },
-    audit: { ...reading, published: "value", references: "flag", table: "value" },
-  } as const;
-}
-
-export type CommandName = keyof typeof SPECS;
 
 const edition = z.enum(EDITIONS, { error: `expected one of ${EDITIONS.join(", ")}` });
 const encoding = z
@@ -102,7 +57,8 @@ const progressShape = {
 const base = { debug: flag, help: flag };
 /** What `score` and `aggregate` write: rows or a table, its format, rejects, grouping, rounding. */
 const outputShape = {
-  out: path.optional(),
+  // `--out -` is standard output, as when --out is left out (see checkOutputs).
+  out: path.optional().transform((p) => (p === "-" ? undefined : p)),
   format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
   rejects: path.optional(),
   by: list,
@@ -177,13 +133,6 @@ const SCHEMAS = {
     .object({ ...base, positionals: one("rubric file (RUBRIC.json)"), format: z.enum(["text", "json"], { error: "expected text or json" }).default("text") })
     .strict()
     .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
-  editions: z
-    .object({
-      ...base,
-      positionals: z.array(z.string()).max(0, { error: "takes no file" }),
-      format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
-    })
-    .strict(),
   explain: z
     .object({
       ...base,
@@ -191,7 +140,13 @@ const SCHEMAS = {
       ...inputShape,
       positionals: one("input file (INPUT.csv)"),
       observations: list,
-      id: z.string({ error: "expected the id of the body to explain" }),
+      id: z.string().optional(),
+      row: z
+        .string()
+        .regex(/^\d+$/, { error: "expected a row number of 2 or more (row 1 is the header)" })
+        .transform(Number)
+        .refine((n) => n >= 2 && Number.isSafeInteger(n), { error: "expected a row number of 2 or more (row 1 is the header)" })
+        .optional(),
       format: z.enum(["text", "json"], { error: "expected text or json" }).default("text"),
       lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
       decimals: decimals.default(4),
@@ -200,8 +155,78 @@ const SCHEMAS = {
     })
     .strict()
     .superRefine(exactlyOneRubric)
+    .superRefine((o, ctx) => {
+      if ((o.id === undefined) === (o.row === undefined)) ctx.addIssue({ code: "custom", path: ["id"], message: "give either --id ID or --row N (the body on row N, the header being row 1)", params: CROSS });
+    })
     .transform(({ positionals, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({ ...o, allowMissing, decimalComma, input: positionals })),
   ...analysisSchemas(),
+  report: z
+    .object({
+      ...base,
+      positionals: one("scores file (SCORES.csv)"),
+      compare: path.optional(),
+      uncertainty: path.optional(),
+      by: z.enum(["state", "type", "level"], { error: "expected state, type or level" }).default("state"),
+      out: path.optional(),
+      rejects: path.optional(),
+      date: z
+        .string()
+        .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toJSON()?.startsWith(s) === true, { error: "expected a date YYYY-MM-DD" })
+        .optional(),
+      lang: z.enum(["es", "en"], { error: "expected es or en" }).default("es"),
+      decimals: decimals.default(2),
+      rubric: z.array(path).default([]),
+    })
+    .strict()
+    .transform(({ positionals, ...o }) => ({ ...o, input: positionals })),
+  compare: z
+    .object({
+      ...base,
+      ...rubricChoice,
+      ...inputShape,
+      to: edition.optional(),
+      "to-rubric": path.optional(),
+      crosswalk: path.optional(),
+      scores: flag,
+      positionals: z.array(z.string()),
+      observations: list,
+      out: path.optional(),
+      format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
+      tidy: flag,
+      rejects: path.optional(),
+      by: list,
+      order: z.enum(["first", "key"], { error: "expected first (as first seen) or key (sorted; states by INEGI code)" }).default("first"),
+      round: decimals.optional(),
+      raw: flag,
+      method: z.enum(["auto", "two_factor", "shapley"], { error: "expected auto, two_factor or shapley" }).default("auto"),
+      depth: z.string().regex(/^\d+$/, { error: "expected a whole number" }).transform(Number).optional(),
+      "no-bridge": flag,
+      "allow-missing": flag,
+      "decimal-comma": flag,
+    })
+    .strict()
+    .superRefine(atMostOneRubric)
+    .superRefine((o, ctx) => {
+      const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message, params: CROSS });
+      if (o.to !== undefined && o["to-rubric"] !== undefined) issue("to", "give --to or --to-rubric, not both");
+      if (o.scores) {
+        if (o.positionals.length !== 2) issue("positionals", "expected two scores files (FROM.csv TO.csv) after --scores");
+        if (o.observations.length > 0) issue("observations", "--observations goes with an input file, not with --scores");
+        return;
+      }
+      if (o.positionals.length !== 1) issue("positionals", "expected one input file (INPUT.csv), or --scores FROM.csv TO.csv");
+      else if (o.edition === undefined && o.rubric === undefined) issue("edition", "give the rubric the input is written for: --edition 2017|2019 or --rubric FILE.json");
+      else if (o.to === undefined && o["to-rubric"] === undefined) issue("to", "give the rubric to compare with: --to 2017|2019 or --to-rubric FILE.json");
+    })
+    .transform(({ positionals, "to-rubric": toRubric, "no-bridge": noBridge, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({
+      ...o,
+      toRubric,
+      bridge: !noBridge,
+      allowMissing,
+      decimalComma,
+      inputs: positionals,
+      input: positionals[0]!,
+    })),
 };
 
 /** A whole number from `min` to `max`, written in decimal digits. */
@@ -285,10 +310,15 @@ export type ScoreOptions = z.output<typeof SCHEMAS.score>;
 export type UncertaintyOptions = z.output<typeof SCHEMAS.uncertainty>;
 export type SensitivityOptions = z.output<typeof SCHEMAS.sensitivity>;
 export type AuditOptions = z.output<typeof SCHEMAS.audit>;
+export type CompareOptions = z.output<typeof SCHEMAS.compare>;
 export type AggregateOptions = z.output<typeof SCHEMAS.aggregate>;
 export type ValidateOptions = z.output<typeof SCHEMAS.validate>;
-export type EditionsOptions = z.output<typeof SCHEMAS.editions>;
+/** `editions` is checked in `run.ts` without zod (it must start as fast as `--version`). */
+export interface EditionsOptions {
+  readonly format: "text" | "json";
+}
 export type ExplainOptions = z.output<typeof SCHEMAS.explain>;
+export type ReportOptions = z.output<typeof SCHEMAS.report>;
 export type { StatName };
 
 /**
@@ -306,15 +336,19 @@ export function splitStats(list: readonly string[]): { readonly names: StatName[
   return { names, quantiles };
 }
 
-const POSITIONAL_NAMES: Record<CommandName, string> = {
+/** The commands whose options a zod schema checks (`editions` is checked in `run.ts`). */
+type SchemaCommand = keyof typeof SCHEMAS;
+
+const POSITIONAL_NAMES: Record<SchemaCommand, string> = {
   uncertainty: "INPUT.csv",
   sensitivity: "INPUT.csv",
   audit: "INPUT.csv",
   score: "INPUT.csv",
   aggregate: "SCORES.csv",
   validate: "RUBRIC.json",
-  editions: "arguments",
   explain: "INPUT.csv",
+  report: "SCORES.csv",
+  compare: "INPUT.csv",
 };
 
 /**
@@ -324,7 +358,7 @@ const POSITIONAL_NAMES: Record<CommandName, string> = {
  * @returns the typed options
  * @throws UsageError naming the option, what it expects and what it found
  */
-export function parseOptions<C extends CommandName>(command: C, parsed: ParsedArgs): z.output<(typeof SCHEMAS)[C]> {
+export function parseOptions<C extends SchemaCommand>(command: C, parsed: ParsedArgs): z.output<(typeof SCHEMAS)[C]> {
   const raw = { ...parsed.options, positionals: [...parsed.positionals] };
   const result = (SCHEMAS[command] as z.ZodType).safeParse(raw);
   if (result.success) return result.data as z.output<(typeof SCHEMAS)[C]>;

@@ -94,8 +94,13 @@ export class RejectLog {
     if (fields.length === header.length) return true;
     if (fields.length !== 1 || fields[0] !== "") {
       this.add(file, row, undefined, "", "column_count", `expected ${header.length} columns, found ${fields.length}`, recordText(fields, delimiter));
-    } else this.#blank.set(file, (this.#blank.get(file) ?? 0) + 1);
+    } else this.blank(file);
     return false;
+  }
+
+  /** Counts a blank line of a file (skipped, but accounted for). */
+  blank(file: string): void {
+    this.#blank.set(file, (this.#blank.get(file) ?? 0) + 1);
   }
 
   /** Rows of one file rejected so far. */

@@ -3,6 +3,11 @@ import type { Writable } from "node:stream";
 /**
  * Somewhere to write text in pieces: `write` buffers, `flush` hands the buffer on (and waits
  * when the destination is slow). Writers call `flush` once the buffer passes a few hundred KB.
+ * @example
+ * let text = "";
+ * const sink: TextSink = { write: (t) => void (text += t), flush: async () => {}, buffered: 0 };
+ * new CsvWriter(sink).writeRow(["a", 1]);
+ * text // => "a,1\n"
  */
 export interface TextSink {
   /** Appends text to the buffer. */
@@ -16,9 +21,13 @@ export interface TextSink {
 /**
  * A text sink over a Node writable stream (such as `process.stdout`), respecting back-pressure.
  * @example
- * const out = new StreamSink(process.stdout);
+ * import { PassThrough } from "node:stream";
+ * const stream = new PassThrough();
+ * const out = new StreamSink(stream);
  * out.write("id,iga\n");
+ * out.buffered // => 7
  * await out.flush();
+ * String(stream.read()) // => "id,iga\n"
  */
 export class StreamSink implements TextSink {
   readonly #stream: Writable;

@@ -3,7 +3,12 @@ import type { TextSink } from "./textSink.js";
 /** A plain decimal number (`-3`, `0.5`, `.5`, `1e-3`): never neutralised, it cannot be a formula. */
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Options for writing CSV cells. */
+/**
+ * Options for writing CSV cells.
+ * @example
+ * const options: CsvWriteOptions = { delimiter: ";", raw: true };
+ * csvCell("=1;2", options) // => '"=1;2"'
+ */
 export interface CsvWriteOptions {
   /** One character, default `,`. */
   readonly delimiter?: string;
@@ -47,6 +52,8 @@ export function csvCell(text: string, options: CsvWriteOptions = {}): string {
  * @param raw - true to skip formula neutralisation
  * @param delimiter - character code of the delimiter (44 for a comma)
  * @returns the cell as it goes in the file
+ * @example
+ * csvText("+Más, Ciudadanos", false, 44) // => "\"'+Más, Ciudadanos\""
  */
 export function csvText(text: string, raw: boolean, delimiter: number): string {
   let s = text;
@@ -63,9 +70,13 @@ export function csvText(text: string, raw: boolean, delimiter: number): string {
  * text cells unless `raw`. Numbers are written in full precision (`String(x)`); `null` is an
  * empty cell.
  * @example
+ * let text = "";
+ * const sink: TextSink = { write: (t) => void (text += t), flush: async () => {}, buffered: 0 };
  * const out = new CsvWriter(sink);
- * out.writeRow(["id", "iga"]);
- * out.writeRow(["A", 0.5]); // writes "A,0.5\n"
+ * out.writeRow(["id", "name", "iga"]);
+ * out.writeRow(["A", "=SUM(A1)", 0.5]);
+ * out.writeRow(["B", "Dos, Tres", null]);
+ * text // => "id,name,iga\nA,'=SUM(A1),0.5\nB,\"Dos, Tres\",\n"
  */
 export class CsvWriter {
   readonly #sink: TextSink;

@@ -17,14 +17,24 @@ import type {
   Source,
 } from "./schema.js";
 
-/** A child edge as written in the rubric, with the weight's provenance resolved. */
+/**
+ * A child edge as written in the rubric, with the weight's provenance resolved.
+ * @example
+ * const child: CompiledChild = rubric.nodes[rubric.index.get("tg")!]!.children[0]!;
+ * [child.code, child.weight, child.provenance.status] // => ["tg.ai", 0.5, "verified"]
+ */
 export interface CompiledChild {
   readonly code: string;
   readonly weight: number;
   readonly provenance: Provenance;
 }
 
-/** Everything known about one node, for explanations and reports. */
+/**
+ * Everything known about one node, for explanations and reports.
+ * @example
+ * const info: NodeInfo = rubric.nodes[rubric.index.get("TG")!]!;
+ * [info.code, info.parent, info.depth, info.aliases] // => ["tg", "t", 2, ["TG"]]
+ */
 export interface NodeInfo {
   /** Position of the node in `CompiledRubric.nodes` (and in every per-node array of the engine). */
   readonly index: number;
@@ -49,7 +59,12 @@ export interface NodeInfo {
   readonly gates: readonly string[];
 }
 
-/** An observation set with the nodes of the leaves it feeds. */
+/**
+ * An observation set with the nodes of the leaves it feeds.
+ * @example
+ * const set: CompiledObservationSet = rubric.observationSets[0]!;
+ * set.leaves.map((i) => rubric.nodes[i]!.code) // => ["tc.disp", "tc.clar", "tc.comp", "tc.cel"]
+ */
 export interface CompiledObservationSet {
   readonly id: string;
   readonly label: Label;
@@ -59,7 +74,12 @@ export interface CompiledObservationSet {
   readonly leaves: readonly number[];
 }
 
-/** An alternative grouping of the main tree's nodes, e.g. the gobierno/ciudadano perspective. */
+/**
+ * An alternative grouping of the main tree's nodes, e.g. the gobierno/ciudadano perspective.
+ * @example
+ * const view: CompiledView = rubric.views[0]!;
+ * view.nodes.map((i) => rubric.nodes[i]!.code) // => ["gobierno", "ciudadano"]
+ */
 export interface CompiledView {
   readonly id: string;
   readonly label: Label;
@@ -73,6 +93,9 @@ export interface CompiledView {
  * `loadEdition`; the engine's index-based arrays stay inside (`ogmetric/engine` hands out copies).
  *
  * Node positions follow display order: the main tree in pre-order from the root, then each view.
+ * @example
+ * const r: CompiledRubric = loadEdition("2019");
+ * [r.id, r.size, r.nodes[r.root]!.code, r.hash.length] // => ["mga-2019", 29, "iga", 64]
  */
 export interface CompiledRubric {
   readonly id: string;
@@ -174,9 +197,10 @@ export function rubricHash(doc: RubricDocument): string {
  * passes the plain-data copy it validated (see `plainData`); compiling anything else has no
  * defined result.
  * @param doc - a valid rubric document, as plain data (it is frozen, not copied)
+ * @param hash - its content hash when already known (the built-in editions'), else computed
  * @returns the frozen, index-based form
  */
-export function compileRubric(doc: RubricDocument): CompiledRubric {
+export function compileRubric(doc: RubricDocument, hash?: string): CompiledRubric {
   deepFreeze(doc);
   const byCode = new Map<string, { node: RubricNode; view: number | undefined }>();
   for (const node of doc.nodes) byCode.set(node.code, { node, view: undefined });
@@ -310,7 +334,7 @@ export function compileRubric(doc: RubricDocument): CompiledRubric {
     id: doc.id,
     version: doc.version,
     edition: doc.edition,
-    hash: rubricHash(doc),
+    hash: hash ?? rubricHash(doc),
     label: doc.label,
     document: doc,
     sources: doc.sources,

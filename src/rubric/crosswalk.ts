@@ -16,6 +16,9 @@ import { schemaIssues } from "./validateRubric.js";
 /**
  * What `checkCrosswalk` reads from a rubric: a rubric document (`RubricDocument`) fits, and so
  * does the `document` of a compiled rubric.
+ * @example
+ * const from: CrosswalkRubric = loadEdition("2017").document;
+ * from.nodes.length // => 24
  */
 export interface CrosswalkRubric {
   readonly id: string;
@@ -26,13 +29,24 @@ export interface CrosswalkRubric {
   readonly views?: readonly { readonly nodes: readonly { readonly code: string }[] }[] | undefined;
 }
 
-/** The rubrics a crosswalk is checked against; either may be left out. */
+/**
+ * The rubrics a crosswalk is checked against; either may be left out.
+ * @example
+ * const rubrics: CrosswalkRubrics = { from: loadEdition("2017").document };
+ * safeParseCrosswalk({ schemaVersion: 1 }, rubrics).success // => false
+ */
 export interface CrosswalkRubrics {
   readonly from?: CrosswalkRubric | undefined;
   readonly to?: CrosswalkRubric | undefined;
 }
 
-/** Thrown by `parseCrosswalk`: carries every issue found in the crosswalk. */
+/**
+ * Thrown by `parseCrosswalk`: carries every issue found in the crosswalk.
+ * @example
+ * let error: unknown;
+ * try { parseCrosswalk("{}"); } catch (e) { error = e; }
+ * error instanceof CrosswalkError && error.issues.length > 0 // => true
+ */
 export class CrosswalkError extends Error {
   readonly issues: readonly Issue[];
   constructor(issues: readonly Issue[]) {
@@ -47,7 +61,12 @@ export class CrosswalkError extends Error {
   }
 }
 
-/** Result of `safeParseCrosswalk`. */
+/**
+ * Result of `safeParseCrosswalk`.
+ * @example
+ * const result: SafeParseCrosswalkResult = safeParseCrosswalk("not json");
+ * result.success ? "ok" : result.issues[0]!.code // => "invalid_json"
+ */
 export type SafeParseCrosswalkResult =
   | { readonly success: true; readonly output: Crosswalk }
   | { readonly success: false; readonly issues: readonly Issue[] };
@@ -79,7 +98,8 @@ export function safeParseCrosswalk(doc: unknown, rubrics: CrosswalkRubrics = {})
  * @returns the crosswalk, a new object (the input is not modified)
  * @throws CrosswalkError carrying every issue when the crosswalk is invalid
  * @example
- * parseCrosswalk(crosswalk2017to2019, { from: mga2017, to: mga2019 }).mappings.length // => 29
+ * const doc: CrosswalkDocument = loadCrosswalk("2017", "2019");
+ * parseCrosswalk(doc, { from: loadEdition("2017").document, to: loadEdition("2019").document }).mappings.length // => 29
  */
 export function parseCrosswalk(doc: unknown, rubrics: CrosswalkRubrics = {}): Crosswalk {
   const result = safeParseCrosswalk(doc, rubrics);

@@ -67,12 +67,40 @@ export const CrosswalkSchema = z.strictObject({
   mappings: z.array(CrosswalkMappingSchema).min(1).max(10_000),
 });
 
+/**
+ * Which rubric a crosswalk side refers to: id, version, edition.
+ * @example
+ * const ref: RubricRef = loadCrosswalk("2017", "2019").from;
+ * [ref.id, ref.version] // => ["mga-2017", "1.0.0"]
+ */
 export type RubricRef = z.infer<typeof RubricRefSchema>;
+/**
+ * How two nodes of two rubrics relate: `same`, `renamed`, `assumed_equivalent`, or `only_in_<edition>`.
+ * @example
+ * const relation: CrosswalkRelation | undefined = loadCrosswalk("2017", "2019").mappings.find((m) => m.from === "tg.tr")?.relation;
+ * relation // => "assumed_equivalent"
+ */
 export type CrosswalkRelation = z.infer<typeof CrosswalkRelationSchema>;
+/**
+ * One mapping of a crosswalk: a node of the first rubric, its counterpart in the second, their relation and a note.
+ * @example
+ * const m: CrosswalkMapping = loadCrosswalk("2017", "2019").mappings[0]!;
+ * [m.from, m.to, m.relation] // => ["iga", "iga", "same"]
+ */
 export type CrosswalkMapping = z.infer<typeof CrosswalkMappingSchema>;
-/** A crosswalk that passed the structural checks. */
+/**
+ * A crosswalk that passed the structural checks.
+ * @example
+ * const crosswalk: Crosswalk = loadCrosswalk("2017", "2019");
+ * crosswalk.to.id // => "mga-2019"
+ */
 export type Crosswalk = z.infer<typeof CrosswalkSchema>;
-/** A crosswalk document as written. */
+/**
+ * A crosswalk document as written.
+ * @example
+ * const doc: CrosswalkDocument = { schemaVersion: 1, from: { id: "a", version: "1.0.0" }, to: { id: "b", version: "1.0.0" }, mappings: [{ from: "x", to: "y", relation: "renamed", note: "unchanged", provenance: { status: "verified", source: "s" } }] };
+ * parseCrosswalk(doc).mappings.length // => 1
+ */
 export type CrosswalkDocument = z.input<typeof CrosswalkSchema>;
 
 /**

@@ -2,13 +2,24 @@ import mga2017 from "../../rubrics/mga-2017.json";
 import mga2019 from "../../rubrics/mga-2019.json";
 import crosswalk2017to2019 from "../../rubrics/crosswalk/mga-2017--mga-2019.json";
 import { jsonInput } from "../internal/jsonInput.js";
+import HASHES from "./generated/edition-hashes.json";
 import { compileRubric, type CompiledRubric } from "./compileRubric.js";
 import { parseCrosswalk } from "./crosswalk.js";
 import type { Crosswalk } from "./crosswalkSchema.js";
 import type { RubricDocument } from "./schema.js";
 
-/** Built-in editions of the metric, bundled into the pure core (no file system needed). */
+/**
+ * Built-in editions of the metric, bundled into the pure core (no file system needed).
+ * @example
+ * EDITIONS.map((e) => loadEdition(e).id) // => ["mga-2017", "mga-2019"]
+ */
 export const EDITIONS = ["2017", "2019"] as const;
+/**
+ * A built-in edition: `"2017"` or `"2019"`.
+ * @example
+ * const edition: Edition = "2019";
+ * loadEdition(edition).edition // => "2019"
+ */
 export type Edition = (typeof EDITIONS)[number];
 
 const DOCUMENTS: ReadonlyMap<string, RubricDocument> = new Map<string, RubricDocument>([
@@ -50,7 +61,8 @@ export function loadEdition(edition: string): CompiledRubric {
     // Compiled from a plain-data copy, like any rubric: nothing on Object.prototype reaches it.
     const copy = jsonInput(DOCUMENTS.get(key)!);
     if ("issue" in copy) throw new Error(`loadEdition: the built-in edition ${key} cannot be read: ${copy.issue.message}`);
-    rubric = compileRubric(copy.value as RubricDocument);
+    // The hash was computed at build time from the same document (a test keeps it current).
+    rubric = compileRubric(copy.value as RubricDocument, (HASHES as Record<string, string>)[key]);
     cache.set(key, rubric);
   }
   return rubric;

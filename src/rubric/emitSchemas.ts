@@ -5,12 +5,18 @@
  * - the published JSON Schemas in `rubrics/schema/`, for editors and other tools, and
  * - standalone validators in `src/rubric/generated/`: ajv compiles each JSON Schema to plain
  *   JavaScript once, here, so that the library validates at run time with no schema compiler,
- *   no `new Function` (a strict Content-Security-Policy allows it) and no zod.
+ *   no `new Function` (a strict Content-Security-Policy allows it) and no zod;
+ * - the content hashes of the built-in editions (`edition-hashes.json`), so that loading an
+ *   edition does not hash 20 KB of canonical JSON on every start (a test checks they are current).
  */
 import Ajv2020 from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
+import mga2017 from "../../rubrics/mga-2017.json";
+import mga2019 from "../../rubrics/mga-2019.json";
+import { jsonInput } from "../internal/jsonInput.js";
+import { rubricHash } from "./compileRubric.js";
 import { crosswalkJsonSchema } from "./crosswalkSchema.js";
-import { rubricJsonSchema } from "./schema.js";
+import { rubricJsonSchema, type RubricDocument } from "./schema.js";
 
 /** One generated file: its path from the repository root and its text. */
 export interface EmittedFile {
@@ -81,5 +87,12 @@ export function emitSchemas(): EmittedFile[] {
     out.push({ path: `src/rubric/generated/validate-${name}.js`, text: `${HEADER}${lazy(standalone(schema))}\n` });
     out.push({ path: `src/rubric/generated/validate-${name}.d.ts`, text: DECLARATION });
   }
+  const hashes: Record<string, string> = {};
+  for (const [edition, doc] of [["2017", mga2017], ["2019", mga2019]] as const) {
+    const plain = jsonInput(doc);
+    if ("issue" in plain) throw new Error(`emitSchemas: edition ${edition}: ${plain.issue.message}`);
+    hashes[edition] = rubricHash(plain.value as RubricDocument);
+  }
+  out.push({ path: "src/rubric/generated/edition-hashes.json", text: `${JSON.stringify(hashes, null, 2)}\n` });
   return out;
 }

@@ -4,7 +4,13 @@ import { compileRubric, type CompiledRubric } from "./compileRubric.js";
 import type { RubricDocument } from "./schema.js";
 import { validateRubric } from "./validateRubric.js";
 
-/** Thrown by `parseRubric`: carries every issue found in the rubric. */
+/**
+ * Thrown by `parseRubric`: carries every issue found in the rubric.
+ * @example
+ * let error: unknown;
+ * try { parseRubric({ schemaVersion: 1 }); } catch (e) { error = e; }
+ * error instanceof RubricError && error.issues.length > 0 // => true
+ */
 export class RubricError extends Error {
   readonly issues: readonly Issue[];
   constructor(issues: readonly Issue[], source?: string) {
@@ -19,7 +25,12 @@ export class RubricError extends Error {
   }
 }
 
-/** Result of `safeParseRubric`. */
+/**
+ * Result of `safeParseRubric`.
+ * @example
+ * const result: SafeParseRubricResult = safeParseRubric(loadEditionDocument("2019"));
+ * result.success && result.output.id // => "mga-2019"
+ */
 export type SafeParseRubricResult =
   | { readonly success: true; readonly output: CompiledRubric }
   | { readonly success: false; readonly issues: readonly Issue[] };

@@ -40,7 +40,7 @@ const TextSchema = z.string().min(1).max(MAX_TEXT).meta({ id: "Text" });
 /** A label in Spanish (official) and English. */
 export const LabelSchema = z.strictObject({ es: TextSchema, en: TextSchema }).meta({ id: "Label" });
 
-/** How much a fact is established: see METHODOLOGY.md. */
+/** How much a fact is established: see docs/methodology.md. */
 export const ProvenanceStatusSchema = z.enum(["verified", "inferred", "assumed"]).meta({ id: "ProvenanceStatus" });
 
 /** Where a node, weight or rule comes from and how sure we are of it. */
@@ -184,19 +184,96 @@ export const RubricSchema = z.strictObject({
   references: z.array(ReferenceSchema).max(MAX_ITEMS).optional(),
 });
 
+/**
+ * A text in Spanish (`es`, required) and English (`en`).
+ * @example
+ * const label: Label = rubric.nodes[0]!.label;
+ * label.en // => "Open Government Index"
+ */
 export type Label = z.infer<typeof LabelSchema>;
+/**
+ * How established a node or weight is, and the source it rests on (an id of the rubric's `sources`).
+ * @example
+ * const p: Provenance = rubric.nodes[0]!.provenance;
+ * p.status // => "verified"
+ */
 export type Provenance = z.infer<typeof ProvenanceSchema>;
+/**
+ * How much a fact is established: `verified`, `inferred` or `assumed` (see docs/methodology.md).
+ * @example
+ * const statuses: ProvenanceStatus[] = ["verified", "inferred", "assumed"];
+ * statuses.map((s) => loadEdition("2019").nodes.filter((n) => n.provenance.status === s).length) // => [8, 8, 13]
+ */
 export type ProvenanceStatus = z.infer<typeof ProvenanceStatusSchema>;
+/**
+ * What a missing value becomes: `missing` (the default: the node cannot be scored), `zero` or `not_applicable`.
+ * @example
+ * const policy: MissingPolicy = rubric.nodes[rubric.index.get("tg.ai")!]!.missing;
+ * policy // => "missing"
+ */
 export type MissingPolicy = z.infer<typeof MissingPolicySchema>;
+/**
+ * What not-applicable children do to their parent: `reweight` the others (default) or count as `zero`.
+ * @example
+ * const tg: NotApplicablePolicy = loadEdition("2019").nodes[loadEdition("2019").index.get("tg")!]!.notApplicable;
+ * tg // => "reweight"
+ */
 export type NotApplicablePolicy = z.infer<typeof NotApplicablePolicySchema>;
+/**
+ * How an internal node combines its children: `arithmetic` (weighted mean, default), `geometric` or `minimum`.
+ * @example
+ * const rule: Rule = rubric.nodes[0]!.rule;
+ * rule // => "arithmetic"
+ */
 export type Rule = z.infer<typeof RuleSchema>;
+/**
+ * A leaf's input declaration: its type (`score`, `binary`, `count`, `ordinal`, `linear`) and scale.
+ * @example
+ * const input: LeafInput = { type: "count", max: 3 };
+ * rubric.nodes[rubric.index.get("pg.act")!]!.input // => input
+ */
 export type LeafInput = z.input<typeof LeafInputSchema>;
+/**
+ * One node of a rubric document as written: code, labels, children or input, policies, provenance.
+ * @example
+ * const node: RubricNode = loadEditionDocument("2017").nodes[0]!;
+ * node.children?.map((c) => c.code) // => ["t", "p"]
+ */
 export type RubricNode = z.input<typeof NodeSchema>;
+/**
+ * A view as written: another grouping of the main tree's nodes (MGA's government/citizen perspective).
+ * @example
+ * const view: RubricView = loadEditionDocument("2017").views![0]!;
+ * view.id // => "perspectiva"
+ */
 export type RubricView = z.input<typeof ViewSchema>;
+/**
+ * An observation set as written: one value per observation (a request, say) for the leaves it feeds.
+ * @example
+ * const set: ObservationSet = loadEditionDocument("2019").observationSets![1]!;
+ * [set.id, set.noObservations] // => ["request_records", "not_applicable"]
+ */
 export type ObservationSet = z.input<typeof ObservationSetSchema>;
+/**
+ * A published figure a rubric can be checked against (`compareReferences`), with its decimals and status.
+ * @example
+ * const ref: Reference = rubric.references[0]!;
+ * [ref.node, ref.value] // => ["iga", 0.39]
+ */
 export type Reference = z.input<typeof ReferenceSchema>;
+/**
+ * A source the rubric's provenances cite: an id and a citation.
+ * @example
+ * const source: Source = rubric.sources[0]!;
+ * source.id // => "inai-2017-resumen"
+ */
 export type Source = z.input<typeof SourceSchema>;
-/** A rubric document as written (defaults not yet applied). */
+/**
+ * A rubric document as written (defaults not yet applied).
+ * @example
+ * const doc: RubricDocument = loadEditionDocument("2017");
+ * parseRubric({ ...doc, version: "1.0.1" }).version // => "1.0.1"
+ */
 export type RubricDocument = z.input<typeof RubricSchema>;
 
 /**

@@ -37,6 +37,16 @@ interface Pattern {
  * Bodies whose path holds a geometric or minimum rule, and every body under a weight vector with
  * a zero weight, go through `evaluateFrame` instead; the results agree with it to rounding (a
  * property test checks 1e-12).
+ * @example
+ * const slot = createReadSlot();
+ * const bodies = [{ TG: "0.5", TC: "0.5", PG: "0.2", PC: "0.2" }, { TG: "1", TC: "1", PG: "0", PC: "0" }];
+ * const frames = createFrames(rubric, bodies.length, (frame, b) => {
+ *   for (const [code, cell] of Object.entries(bodies[b]!)) { readScore(cell, slot); giveInput(frame, rubric.index.get(code)!, slot); }
+ * });
+ * const batch = new BatchScorer(rubric, frames);
+ * const out = new Float64Array(batch.size);
+ * batch.score(createWeights(rubric, rubricArrays(rubric).weights.map((w, i) => (i < 2 ? [0.8, 0.2][i]! : w))), out);
+ * [...out].map((v) => formatFixed(v, 4)) // => ["0.4400", "0.8000"]
  */
 export class BatchScorer {
   readonly rubric: CompiledRubric;
@@ -200,6 +210,9 @@ export class BatchScorer {
  * @param count - number of bodies
  * @param fill - fills body `b`'s (reset) frame
  * @returns the frames
+ * @example
+ * const frames = createFrames(rubric, 3, (frame, b) => { const slot = createReadSlot(); readScore(String(b / 2), slot); giveInput(frame, rubric.index.get("iga")!, slot); });
+ * frames.map((f) => { evaluateFrame(f); return f.value[rubric.root]; }) // => [0, 0.5, 1]
  */
 export function createFrames(rubric: CompiledRubric, count: number, fill: (frame: ScoreFrame, b: number) => void): ScoreFrame[] {
   return Array.from({ length: count }, (_, b) => {

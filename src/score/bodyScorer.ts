@@ -13,14 +13,28 @@ import {
 import { kernelOf, type CompiledRubric, type Kernel } from "../rubric/compileRubric.js";
 import { CONSISTENCY_EPSILON, createFrame, evaluateFrame, giveInput, resetFrame, type ScoreFrame } from "./evaluate.js";
 import type { ObservationStore } from "./observationStore.js";
-import { createReadSlot, readIssue, readValue, type ReadSlot } from "./readValue.js";
+import { createReadSlot, readDecimal, readIssue, readsNumbers, readValue, type ReadSlot } from "./readValue.js";
 import type { BodyScore, Contribution, NodeScore, NodeSource, NodeStatus } from "./scoreBody.js";
 import type { WeightVector } from "./weights.js";
 
-/** `BodyScorer.give`: the node already has a value for this body (given by code and by alias). */
+/**
+ * `BodyScorer.give`: the node already has a value for this body (given by code and by alias).
+ * @example
+ * const scorer = new BodyScorer(rubric);
+ * scorer.begin();
+ * scorer.give(rubric.index.get("tg")!, "0.5");
+ * scorer.give(rubric.index.get("TG")!, "0.5") // => GIVEN_TWICE
+ */
 export const GIVEN_TWICE = -1;
 
-/** Options of a `BodyScorer`. */
+/**
+ * Options of a `BodyScorer`.
+ * @example
+ * const options: BodyScorerOptions = { decimalComma: true };
+ * const scorer = new BodyScorer(rubric, options);
+ * scorer.begin(); scorer.give(rubric.index.get("iga")!, "0,5"); scorer.evaluate();
+ * scorer.frame.value[rubric.root] // => 0.5
+ */
 export interface BodyScorerOptions {
   /** Weights to score with; default the rubric's own. */
   readonly weights?: WeightVector | undefined;
@@ -40,7 +54,7 @@ export interface BodyScorerOptions {
  * @example
  * const scorer = new BodyScorer(loadEdition("2017"), { explain: true });
  * scorer.begin(); scorer.give(scorer.rubric.index.get("TG")!, "0.5"); scorer.evaluate();
- * scorer.result({ id: "A" }, []).nodes[3].value // => 0.5
+ * scorer.result({ id: "A" }, []).nodes[2]!.value // => 0.5
  */
 export class BodyScorer {
   readonly rubric: CompiledRubric;
@@ -50,6 +64,8 @@ export class BodyScorer {
   readonly #slot: ReadSlot = createReadSlot();
   readonly #weights: WeightVector | undefined;
   readonly #comma: boolean;
+  /** Observations were loaded since the frame was last fully reset. */
+  #observed = true;
   /** Raw input of each node given directly, kept when explaining. */
   readonly #raw: (number | string | undefined)[] | undefined;
 
@@ -68,7 +84,10 @@ export class BodyScorer {
 
   /** Clears the previous body's inputs. */
   begin(): void {
-    resetFrame(this.frame);
+    if (this.#observed) {
+      resetFrame(this.frame);
+      this.#observed = false;
+    } else this.frame.inKind.fill(0); // nothing else was written since the last reset
     this.#raw?.fill(undefined);
   }
 
@@ -87,6 +106,34 @@ export class BodyScorer {
     giveInput(this.frame, node, slot);
     if (this.#raw !== undefined && (typeof raw === "number" || typeof raw === "string")) this.#raw[node] = raw;
     return READ_OK;
+  }
+
+  /**
+   * Gives a node a number already parsed from a plain decimal cell by a byte reader (the same
+   * rule as `give`'s decimal reader), with no string made for it. Only for nodes that
+   * `readsNumbers` (not ordinal leaves).
+   * @param node - node position
+   * @param x - the number
+   * @param decimals - decimals the cell was written with
+   * @returns as `give`
+   */
+  giveDecimal(node: number, x: number, decimals: number): number {
+    const slot = this.#slot;
+    const code = readDecimal(this.#k, node, x, decimals, slot);
+    if (code !== READ_OK) return code;
+    if (this.frame.inKind[node] !== VALUE_ABSENT) return GIVEN_TWICE;
+    giveInput(this.frame, node, slot);
+    if (this.#raw !== undefined) this.#raw[node] = x;
+    return READ_OK;
+  }
+
+  /**
+   * Whether a node's cells may go through `giveDecimal` (every node but an ordinal leaf, whose
+   * levels are matched on the text first).
+   * @param node - node position
+   */
+  readsNumbers(node: number): boolean {
+    return readsNumbers(this.#k, node);
   }
 
   /**
@@ -110,6 +157,7 @@ export class BodyScorer {
    * @returns false when the store has nothing for the body
    */
   observe(store: ObservationStore, id: string): boolean {
+    this.#observed = true;
     return store.load(id, this.frame);
   }
 

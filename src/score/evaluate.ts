@@ -1,4 +1,5 @@
 import {
+  CONSISTENCY_EPSILON,
   FLAG_INCONSISTENT,
   NA_ZERO,
   POLICY_MISSING,
@@ -22,14 +23,15 @@ import {
 } from "../engine/codes.js";
 import { kernelOf, type CompiledRubric, type Kernel } from "../rubric/compileRubric.js";
 import type { ReadSlot } from "./readValue.js";
+import type { GeneratedKernel } from "./generatedKernel.js";
 import { createWeights, kernelWeights, type WeightVector } from "./weights.js";
 
-/** Slack added to every consistency comparison, for binary floating point. */
-export const CONSISTENCY_EPSILON = 1e-9;
+export { CONSISTENCY_EPSILON } from "../engine/codes.js";
 
 /** Read a frame's kernel and default weights; set by the class's static block only. */
 let kernelOfFrame: (f: ScoreFrame) => Kernel;
 let weightsOfFrame: (f: ScoreFrame) => Float64Array;
+let generatedOfFrame: (f: ScoreFrame) => GeneratedKernel | null;
 
 /**
  * Reusable buffers for scoring one body at a time: inputs in, values out. Create one per rubric
@@ -38,6 +40,9 @@ let weightsOfFrame: (f: ScoreFrame) => Float64Array;
  *
  * Inputs are written by `giveInput` and the observation store (or directly by engine users);
  * outputs are overwritten by every `evaluateFrame`. Codes are those of `CODES` in `ogmetric/engine`.
+ * @example
+ * const frame: ScoreFrame = createFrame(rubric);
+ * [frame.value.length, frame.status[rubric.root] === STATUS_PENDING] // => [26, true]
  */
 export class ScoreFrame {
   /** The rubric this frame scores. */
@@ -73,10 +78,13 @@ export class ScoreFrame {
   readonly share: Float64Array | undefined;
   readonly #kernel: Kernel;
   readonly #weights: Float64Array;
+  /** The rubric's generated kernel (null where none can be built, or when recording shares). */
+  readonly #generated: GeneratedKernel | null;
 
   static {
     kernelOfFrame = (f) => f.#kernel;
     weightsOfFrame = (f) => f.#weights;
+    generatedOfFrame = (f) => f.#generated;
   }
 
   /** @internal Use `createFrame`. */
@@ -102,14 +110,31 @@ export class ScoreFrame {
     this.share = shares ? new Float64Array(kernel.childNode.length) : undefined;
     this.#kernel = kernel;
     this.#weights = weights;
+    this.#generated = shares || kernelGenerator === undefined ? null : kernelGenerator(kernel);
     Object.freeze(this);
   }
+}
+
+/** Makes a rubric's generated kernel; installed by `useGeneratedKernels`, absent in the pure core. */
+let kernelGenerator: ((k: Kernel) => GeneratedKernel | null) | undefined;
+
+/**
+ * Installs (or removes) the maker of generated kernels. Internal: see `useGeneratedKernels`,
+ * which keeps `new Function` out of every module the pure core imports.
+ */
+export function installKernelGenerator(generator: ((k: Kernel) => GeneratedKernel | null) | undefined): void {
+  kernelGenerator = generator;
 }
 
 /** The rubric's own weights, scaled once per rubric. */
 const defaultWeights = new WeakMap<Kernel, Float64Array>();
 
-/** Options of `createFrame`. */
+/**
+ * Options of `createFrame`.
+ * @example
+ * const options: FrameOptions = { shares: true };
+ * createFrame(rubric, options).share?.length // => 27
+ */
 export interface FrameOptions {
   /** Record each child's effective share in `frame.share` (explanations need it; batch runs do not). */
   readonly shares?: boolean;
@@ -121,6 +146,12 @@ export interface FrameOptions {
  * @param options - whether to record shares
  * @returns a zeroed frame
  * @throws TypeError when `rubric` is not a compiled rubric
+ * @example
+ * const frame = createFrame(rubric);
+ * const slot = createReadSlot();
+ * for (const [code, cell] of Object.entries({ TG: "0.5", TC: "0.5", PG: "0.2", PC: "0.2" })) { readScore(cell, slot); giveInput(frame, rubric.index.get(code)!, slot); }
+ * evaluateFrame(frame);
+ * frame.value[rubric.root] // => 0.35
  */
 export function createFrame(rubric: CompiledRubric, options: FrameOptions = {}): ScoreFrame {
   const kernel = kernelOf(rubric, "createFrame");
@@ -136,6 +167,13 @@ export function createFrame(rubric: CompiledRubric, options: FrameOptions = {}):
  * Clears a frame's inputs so that it can take the next body (outputs are overwritten by
  * `evaluateFrame`).
  * @param frame - the frame to clear
+ * @example
+ * const frame = createFrame(rubric);
+ * const slot = createReadSlot();
+ * for (const [code, cell] of Object.entries({ TG: "0.5", TC: "0.5", PG: "0.2", PC: "0.2" })) { readScore(cell, slot); giveInput(frame, rubric.index.get(code)!, slot); }
+ * resetFrame(frame);
+ * evaluateFrame(frame);
+ * codeName("status", frame.status[rubric.root]!) // => "missing"
  */
 export function resetFrame(frame: ScoreFrame): void {
   frame.inKind.fill(0);
@@ -152,6 +190,12 @@ export function resetFrame(frame: ScoreFrame): void {
  * @param frame - the body's frame
  * @param node - node position
  * @param slot - what `readValue` wrote
+ * @example
+ * const frame = createFrame(rubric);
+ * const slot = createReadSlot();
+ * readScore("NA", slot);
+ * giveInput(frame, rubric.index.get("PG")!, slot);
+ * frame.inKind[rubric.index.get("PG")!] === VALUE_NOT_APPLICABLE // => true
  */
 export function giveInput(frame: ScoreFrame, node: number, slot: ReadSlot): void {
   if (slot.kind === VALUE_ABSENT) return;
@@ -192,6 +236,12 @@ function applyGates(k: Kernel, f: ScoreFrame, i: number): void {
  * @param frame - inputs for one body (see `giveInput`); outputs are overwritten
  * @param weights - a checked weight vector for the frame's rubric; default the rubric's own
  * @throws TypeError when `weights` was made for another rubric
+ * @example
+ * const frame = createFrame(rubric);
+ * const slot = createReadSlot();
+ * for (const [code, cell] of Object.entries({ TG: "0.5", TC: "0.5", PG: "0.2", PC: "0.2" })) { readScore(cell, slot); giveInput(frame, rubric.index.get(code)!, slot); }
+ * evaluateFrame(frame, createWeights(rubric, rubricArrays(rubric).weights.map((w, i) => (i < 2 ? [0.8, 0.2][i]! : w))));
+ * formatFixed(frame.value[rubric.root]!, 4) // => "0.4400"
  */
 export function evaluateFrame(frame: ScoreFrame, weights?: WeightVector): void {
   const k = kernelOfFrame(frame);
@@ -200,11 +250,16 @@ export function evaluateFrame(frame: ScoreFrame, weights?: WeightVector): void {
     if (weights.rubric !== frame.rubric) throw new TypeError(`evaluateFrame: the weight vector was made for ${weights.rubric.id}@${weights.rubric.version}, not for the frame's rubric`);
     w = kernelWeights(weights);
   }
+  const { inKind, inValue, inErr, value, status, source, err, computed, computedStatus, flags, gatedBy, share } = frame;
+  const { obsSum, obsN, obsMissing, setCount } = frame;
+  const generated = generatedOfFrame(frame);
+  if (generated !== null) {
+    generated(inKind, inValue, inErr, obsSum, obsN, obsMissing, setCount, value, status, source, err, computed, computedStatus, flags, gatedBy, w);
+    return;
+  }
   // One loop with local state: this runs once per body (or per body and weight vector in a
   // sensitivity run), so it avoids calls and allocation on the common path.
   const { evalOrder, childStart, childNode, obsSet, missingPolicy, rule, naPolicy, hasGatedChildren, noObservationsPolicy } = k;
-  const { inKind, inValue, inErr, value, status, source, err, computed, computedStatus, flags, gatedBy, share } = frame;
-  const { obsSum, obsN, obsMissing, setCount } = frame;
   for (let o = 0; o < evalOrder.length; o++) {
     const i = evalOrder[o]!;
     // Cleared here rather than up front: a gate sets these on a node after the node itself

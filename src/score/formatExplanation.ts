@@ -2,6 +2,12 @@ import { formatFixed } from "../aggregate/round.js";
 import type { CompiledRubric, NodeInfo } from "../rubric/compileRubric.js";
 import type { BodyScore, NodeScore } from "./scoreBody.js";
 
+/**
+ * Options of `formatExplanation`.
+ * @example
+ * const options: ExplanationOptions = { decimals: 2, lang: "en" };
+ * formatExplanation(rubric, scoreBody(rubric, { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }), options).split("\n")[0] // => "iga  Open Government Index = 0.35 (from children)"
+ */
 export interface ExplanationOptions {
   /** Decimals shown (default 4). */
   readonly decimals?: number;
@@ -63,7 +69,8 @@ function describe(info: NodeInfo, node: NodeScore, decimals: number): string {
  * @param options - decimals and label language
  * @returns lines joined with "\n"
  * @example
- * formatExplanation(rubric, scoreBody(rubric, input)).split("\n")[0] // => "iga  Índice de Gobierno Abierto = 0.3581 (from children)"
+ * const input = { values: { TG: 0.46, TC: 0.54, PG: 0.23, PC: 0.3424 } };
+ * formatExplanation(rubric, scoreBody(rubric, input)).split("\n")[0] // => "iga  Índice de Gobierno Abierto = 0.3931 (from children)"
  */
 export function formatExplanation(rubric: CompiledRubric, score: BodyScore, options: ExplanationOptions = {}): string {
   const decimals = options.decimals ?? 4;

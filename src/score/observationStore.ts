@@ -15,7 +15,10 @@ import { createReadSlot, readValue } from "./readValue.js";
  * @example
  * const store = new ObservationStore(rubric);
  * store.beginRow("ASF", 0); store.cell(rubric.index.get("tc.disp")!, "1"); store.endRow();
+ * const frame = createFrame(rubric);
  * store.load("ASF", frame); // => true
+ * evaluateFrame(frame);
+ * frame.value[rubric.index.get("tc.disp")!] // => 1
  */
 export class ObservationStore {
   readonly rubric: CompiledRubric;

@@ -20,7 +20,13 @@ import type { Kernel } from "../rubric/compileRubric.js";
 import type { Issue } from "../issue.js";
 import { describeValue } from "../issue.js";
 
-/** Reusable output of `readValue`, so that the hot path allocates nothing. */
+/**
+ * Reusable output of `readValue`, so that the hot path allocates nothing.
+ * @example
+ * const slot: ReadSlot = createReadSlot();
+ * readScore("0.25", slot);
+ * [slot.kind === VALUE_PRESENT, slot.value, slot.err] // => [true, 0.25, 0.005]
+ */
 export interface ReadSlot {
   kind: number;
   /** The score in [0, 1]. */
@@ -29,7 +35,11 @@ export interface ReadSlot {
   err: number;
 }
 
-/** Creates an empty slot for `readValue`. */
+/**
+ * Creates an empty slot for `readValue`.
+ * @example
+ * createReadSlot().kind === VALUE_ABSENT // => true
+ */
 export function createReadSlot(): ReadSlot {
   return { kind: VALUE_ABSENT, value: 0, err: 0 };
 }
@@ -37,6 +47,8 @@ export function createReadSlot(): ReadSlot {
 /**
  * Tokens read as "not applicable" (compared case-insensitively after trimming). Everything else
  * that is not a number (or an ordinal level) is an error; an empty cell is a missing value.
+ * @example
+ * NOT_APPLICABLE_TOKENS.map((t) => scoreBody(rubric, { values: { TG: t.toLowerCase() } }).nodes[2]!.status) // => ["not_applicable", "not_applicable", "not_applicable", "not_applicable", "not_applicable"]
  */
 export const NOT_APPLICABLE_TOKENS: readonly string[] = ["NA", "N/A", "N.A.", "NO APLICA", "NOT APPLICABLE"];
 const NA_SET = new Set(NOT_APPLICABLE_TOKENS);
@@ -189,7 +201,9 @@ function setScore(slot: ReadSlot, x: number, decimals: number): number {
  * @param decimalComma - also read `0,5` as 0.5
  * @returns `READ_OK` or an error code (`READ_NOT_A_NUMBER`, `READ_NOT_FINITE`, `READ_OUT_OF_RANGE`)
  * @example
- * readScore(" NA ", slot) // => 0, with slot.kind === VALUE_NOT_APPLICABLE
+ * const slot = createReadSlot();
+ * readScore(" NA ", slot); // => 0
+ * slot.kind === VALUE_NOT_APPLICABLE // => true
  */
 export function readScore(raw: unknown, slot: ReadSlot, decimalComma = false): number {
   const code = readRaw(raw, slot, undefined, decimalComma);
@@ -217,8 +231,41 @@ export function readScore(raw: unknown, slot: ReadSlot, decimalComma = false): n
 export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot, observation = false, decimalComma = false): number {
   const kind = !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node]!;
   const code = readRaw(raw, slot, kind === LEAF_ORDINAL ? k.levels[node] : undefined, decimalComma);
-  if (code !== PARSED) return code;
-  const x = parsedValue;
+  return code === PARSED ? readNumber(k, node, kind, parsedValue, parsedDecimals, slot) : code;
+}
+
+/**
+ * Reads a plain decimal a byte reader has already parsed (by the same rule as `readValue`'s
+ * decimal reader: the same value bit for bit, the same count of decimals), so that a CSV cell
+ * reaches the score with no string made for it. Not for ordinal leaves, whose levels are matched
+ * on the text first: `readsNumbers` says which nodes take this path.
+ * @param k - the rubric's kernel
+ * @param node - node position
+ * @param x - the number
+ * @param decimals - decimals it was written with (its precision)
+ * @param slot - receives kind, value and precision
+ * @param observation - as in `readValue`
+ * @returns `READ_OK` or an error code
+ */
+export function readDecimal(k: Kernel, node: number, x: number, decimals: number, slot: ReadSlot, observation = false): number {
+  slot.kind = VALUE_ABSENT;
+  slot.value = 0;
+  slot.err = 0;
+  return readNumber(k, node, !observation && k.obsSet[node]! >= 0 ? LEAF_SCORE : k.leafKind[node]!, x, decimals, slot);
+}
+
+/**
+ * Whether a node's cells may be read as numbers by a byte reader (`readDecimal`): every node but
+ * an ordinal leaf, whose levels are matched on the text first.
+ * @param k - the rubric's kernel
+ * @param node - node position
+ */
+export function readsNumbers(k: Kernel, node: number): boolean {
+  return !(k.leafKind[node] === LEAF_ORDINAL && k.obsSet[node]! < 0);
+}
+
+/** A parsed number on a node's scale: the one place where a value becomes a score. */
+function readNumber(k: Kernel, node: number, kind: number, x: number, decimals: number, slot: ReadSlot): number {
   switch (kind) {
     case LEAF_BINARY:
       if (x !== 0 && x !== 1) return READ_NOT_BINARY;
@@ -245,13 +292,13 @@ export function readValue(k: Kernel, node: number, raw: unknown, slot: ReadSlot,
       const span = high - low;
       const t = k.leafDescending[node] === 1 ? (high - at) / span : (at - low) / span;
       slot.value = t < 0 ? 0 : t > 1 ? 1 : t;
-      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(parsedDecimals) / span / (halved ? 2 : 1);
+      slot.err = t <= 0 || t >= 1 ? 0 : halfUnit(decimals) / span / (halved ? 2 : 1);
       break;
     }
     case LEAF_ORDINAL:
       return READ_UNKNOWN_LEVEL;
     default:
-      return setScore(slot, x, parsedDecimals);
+      return setScore(slot, x, decimals);
   }
   slot.kind = VALUE_PRESENT;
   return READ_OK;

@@ -6,15 +6,35 @@ import { BodyScorer } from "./bodyScorer.js";
 import { ObservationStore } from "./observationStore.js";
 import { createWeights, WeightVector } from "./weights.js";
 
-/** A node's status: scored, not applicable to the body, or missing (nobody recorded it). */
+/**
+ * A node's status: scored, not applicable to the body, or missing (nobody recorded it).
+ * @example
+ * const status: NodeStatus = scoreBody(rubric, { values: { TG: 0.5 } }).status;
+ * status // => "missing"
+ */
 export type NodeStatus = "scored" | "not_applicable" | "missing";
-/** Where a node's value came from. */
+/**
+ * Where a node's value came from.
+ * @example
+ * const sources: NodeSource[] = scoreBody(rubric, { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }).nodes.slice(0, 3).map((n) => n.source);
+ * sources // => ["children", "children", "input"]
+ */
 export type NodeSource = "input" | "children" | "observations" | "gate" | "policy" | "none";
 
-/** A raw input value: a number, a string as read from a file, or null/undefined for missing. */
+/**
+ * A raw input value: a number, a string as read from a file, or null/undefined for missing.
+ * @example
+ * const values: Record<string, RawValue> = { TG: "0.5", TC: 0.5, PG: "NA", PC: null };
+ * scoreBody(rubric, { values }).nodes.find((n) => n.code === "pg")!.status // => "not_applicable"
+ */
 export type RawValue = number | string | null | undefined;
 
-/** The data for one body. */
+/**
+ * The data for one body.
+ * @example
+ * const input: BodyInput = { id: "A", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } };
+ * scoreBody(rubric, input).fields // => { state: "Jalisco" }
+ */
 export interface BodyInput {
   /** The body's identifier, carried to the result. */
   readonly id?: string;
@@ -26,7 +46,12 @@ export interface BodyInput {
   readonly observations?: Readonly<Record<string, readonly Readonly<Record<string, RawValue>>[]>>;
 }
 
-/** One child's part in its parent's value. */
+/**
+ * One child's part in its parent's value.
+ * @example
+ * const c: Contribution = scoreBody(rubric, { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }).nodes[0]!.contributions![0]!;
+ * [c.code, c.weight, c.share, c.value, c.contribution] // => ["t", 0.5, 0.5, 0.5, 0.25]
+ */
 export interface Contribution {
   readonly code: string;
   /** Weight as written in the rubric (or as passed in). */
@@ -39,7 +64,12 @@ export interface Contribution {
   readonly contribution: number | null;
 }
 
-/** A node's score and its explanation. */
+/**
+ * A node's score and its explanation.
+ * @example
+ * const node: NodeScore = nodeScore(rubric, scoreBody(rubric, { values: { "pg.act": 2 } }), "pg.act")!;
+ * [node.value, node.input, node.source] // => [0.6666666666666666, 2, "input"]
+ */
 export interface NodeScore {
   readonly code: string;
   readonly label: string;
@@ -59,7 +89,12 @@ export interface NodeScore {
   readonly gatedBy?: string;
 }
 
-/** The result of scoring one body. */
+/**
+ * The result of scoring one body.
+ * @example
+ * const s: BodyScore = scoreBody(rubric, { id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } });
+ * [s.id, s.value, s.status, s.rubric.id, s.missingInputs] // => ["A", 0.35, "scored", "mga-2017", []]
+ */
 export interface BodyScore {
   /** The rubric that scored the body: id, version and content hash. */
   readonly rubric: { readonly id: string; readonly version: string; readonly hash: string };
@@ -78,7 +113,12 @@ export interface BodyScore {
   readonly issues: readonly Issue[];
 }
 
-/** Options of `scoreBody`. */
+/**
+ * Options of `scoreBody`.
+ * @example
+ * const options: ScoreOptions = { weights: createWeights(rubric, rubricArrays(rubric).weights.map((w, i) => (i === 0 ? 1 : i === 1 ? 0 : w))) };
+ * scoreBody(rubric, { values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }, options).value // => 0.5
+ */
 export interface ScoreOptions {
   /**
    * Weights replacing the rubric's: a `WeightVector`, or one weight per child edge in node order

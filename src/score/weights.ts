@@ -16,6 +16,9 @@ let scaledOf: (w: WeightVector) => Float64Array;
  * power of two that brings the largest into [1, 2). That scaling is exact, changes no result that
  * plain arithmetic gets right, and keeps sums finite and precise across the whole double range
  * (weights of 1e308 or of 5e-324 score like weights of 1).
+ * @example
+ * const w: WeightVector = createWeights(rubric);
+ * [w.length, w.get(0), w.toArray().length] // => [27, 0.5, 27]
  */
 export class WeightVector {
   /** The rubric's hash: a vector fits the rubric it was made for. */
@@ -76,6 +79,10 @@ export class WeightVector {
  * Largest ratio between two positive weights under one node. Beyond it the smaller weight would
  * vanish below the double range once scaled; no real rubric comes near (the same limit holds for
  * rubric files, issue `weight_ratio_too_large`).
+ * @example
+ * let message = "";
+ * try { createWeights(rubric, rubricArrays(rubric).weights.map((w, i) => (i === 0 ? 1e301 : w))); } catch (e) { message = (e as Error).message; }
+ * message.startsWith("createWeights") // => true
  */
 export const MAX_WEIGHT_RATIO = 1e300;
 

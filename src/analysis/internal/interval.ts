@@ -4,7 +4,12 @@
  */
 import { quantileSorted } from "simple-statistics";
 
-/** A closed interval [low, high]. */
+/**
+ * A closed interval [low, high].
+ * @example
+ * const [low, high]: Interval = sobol({ factors: [{ name: "x", min: 0, max: 1 }], model: (x) => x[0]!, n: 256, seed: 1, bootstrap: 100 }).firstInterval[0]!;
+ * low <= high // => true
+ */
 export type Interval = readonly [low: number, high: number];
 
 /**

@@ -11,15 +11,15 @@ import {
   readScore,
 } from "../../engine/index.js";
 import { describeValue } from "../../issue.js";
-import { CsvReader } from "../../io/readCsv.js";
+import { CsvRecordReader, DECIMAL_EMPTY, DECIMAL_PLAIN, RECORD_BLANK, RECORD_PROBLEM, TextPool, createDecimalSlot, type CsvRecordBatch } from "../../io/csvRecordReader.js";
 import { keyColumns, planColumns } from "../columns.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
+import { CliError, aggregatorLimit, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
 import { detach } from "../idLog.js";
 import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
 import { splitStats, type AggregateOptions } from "../options.js";
 import { checkOutputs, RunOutputs } from "../outputs.js";
-import { RejectLog, recordText, reportAccount, reportRejects } from "../rejects.js";
+import { RejectLog, reportAccount, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
 import { selectNodes, writeTable } from "../tableOutput.js";
 
@@ -40,7 +40,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     ["--rejects", o.rejects],
   ]);
   const reporter = new Reporter(io.stderr);
-  const csv = await CsvReader.open(o.input, { encoding: o.encoding, delimiter: o.delimiter, name: o.input });
+  const csv = await CsvRecordReader.open(o.input === "-" ? process.stdin : o.input, { encoding: o.encoding, delimiter: o.delimiter, name: o.input });
   const outputs = new RunOutputs();
   try {
     const header = csv.header;
@@ -96,24 +96,40 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     const status = new Uint8Array(codes.length);
     const { valueCols, valueNodes } = plan;
     let tag = rubric ? scoresTag(rubric) : undefined;
-    let current: readonly string[] = [];
+    // Grouping fields read with one shared string per distinct value (a state, a type).
+    let batch: CsvRecordBatch | undefined;
+    let row = 0;
+    const pools = new Map<number, TextPool>();
     const field = (name: string): string | undefined => {
       const c = plan.fieldCols.get(name);
-      return c === undefined ? undefined : current[c];
+      if (c === undefined) return undefined;
+      let pool = pools.get(c);
+      if (!pool) pools.set(c, (pool = new TextPool()));
+      return batch!.text(row, c, pool);
     };
+    const tags = new TextPool(16);
+    const decimal = createDecimalSlot();
     const progress = wantProgress(o.progress, reporter.stream, csv.totalBytes) ? new Progress(reporter.stream, o.input, csv.totalBytes!) : undefined;
     reporter.progress = progress;
     let bodies = 0;
-    let lastRow = 1;
 
-    for await (const batch of csv) {
-      const { rows, firstRow, problems } = batch;
-      for (let r = 0; r < rows.length; r++) {
-        const row = rows[r]!;
-        const rowNo = firstRow + r;
-        if (!rejects.screen(o.input, rowNo, row, problems?.get(r), header, csv.delimiter)) continue;
+    for await (const b of csv) {
+      batch = b;
+      for (let r = 0; r < b.length; r++) {
+        row = r;
+        const rowNo = b.row(r);
+        const st = b.status(r);
+        if (st === RECORD_BLANK) {
+          rejects.blank(o.input);
+          continue;
+        }
+        if (st === RECORD_PROBLEM) {
+          const p = b.problem(r)!;
+          rejects.add(o.input, rowNo, p.column, p.column ? (header[p.column - 1] ?? "") : "", p.code, p.message, b.raw(r));
+          continue;
+        }
         if (rubricCol >= 0) {
-          const t = row[rubricCol]!;
+          const t = b.text(r, rubricCol, tags);
           if (tag === undefined) tag = detach(t);
           else if (t !== tag) {
             throw new CliError(`${at(o.input, rowNo, rubricCol + 1)}rubric ${JSON.stringify(t)} differs from ${JSON.stringify(tag)}${rubric ? " (the rubric given)" : " (the first row's)"}: aggregate scores of one rubric at a time`);
@@ -125,8 +141,17 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
         for (let k = 0; k < valueCols.length; k++) {
           const col = valueCols[k]!;
           const j = valueNodes[k]!;
-          if (readScore(row[col], slot) !== READ_OK) {
-            reasons = `${reasons === undefined ? "" : `${reasons}; `}column ${JSON.stringify(header[col])}: expected a score from 0 to 1, NA or an empty cell, found ${describeValue(row[col])}`;
+          const d = b.decimal(r, col, decimal);
+          if (d === DECIMAL_EMPTY) continue;
+          // A plain decimal is a score when it lies in [0, 1]; anything else takes the core's reader.
+          if (d === DECIMAL_PLAIN && decimal.value >= 0 && decimal.value <= 1) {
+            values[j] = decimal.value;
+            status[j] = STATUS_SCORED;
+            continue;
+          }
+          const cell = b.text(r, col);
+          if (readScore(cell, slot) !== READ_OK) {
+            reasons = `${reasons === undefined ? "" : `${reasons}; `}column ${JSON.stringify(header[col])}: expected a score from 0 to 1, NA or an empty cell, found ${describeValue(cell)}`;
             if (badCol < 0) badCol = col;
           } else if (slot.kind === VALUE_PRESENT) {
             values[j] = slot.value;
@@ -136,28 +161,26 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
           }
         }
         if (reasons !== undefined) {
-          rejects.add(o.input, rowNo, badCol + 1, header[badCol]!, "invalid_score", reasons, recordText(row, csv.delimiter));
+          rejects.add(o.input, rowNo, badCol + 1, header[badCol]!, "invalid_score", reasons, b.raw(r));
           continue;
         }
-        current = row;
         aggregator.add(field, values, status, rowNo);
         bodies++;
       }
-      lastRow = firstRow + rows.length - 1;
-      progress?.update(csv.bytesRead, lastRow);
+      progress?.update(csv.bytesRead, csv.rowsRead);
       await rejects.flush();
     }
     progress?.clear();
     reporter.progress = undefined;
 
     writeTable(aggregator.result(), out.sink, o, reporter, nodes);
-    reportAccount(reporter, rejects, o.input, lastRow - 1, { count: bodies, what: bodies === 1 ? "body aggregated" : "bodies aggregated" });
+    reportAccount(reporter, rejects, o.input, csv.counts.rows, { count: bodies, what: bodies === 1 ? "body aggregated" : "bodies aggregated" });
     reportRejects(reporter, rejects, o.rejects);
     await outputs.commit();
     return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
   } catch (e) {
     outputs.abort();
-    throw e;
+    throw aggregatorLimit(e, o.input);
   } finally {
     csv.close();
   }

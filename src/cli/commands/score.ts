@@ -1,10 +1,11 @@
 import { formatFixed, resolveState, type CompiledRubric } from "../../index.js";
-import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, READ_OK, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
-import { CsvReader, type CsvReadOptions } from "../../io/readCsv.js";
+import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
+import { CsvRecordReader, RECORD_BLANK, RECORD_OK, RECORD_PROBLEM, TextPool, type CsvRecordBatch } from "../../io/csvRecordReader.js";
+import type { CsvReadOptions } from "../../io/readCsv.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
-import { IdLog, detach } from "../idLog.js";
+import { CliError, aggregatorLimit, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
+import { IdLog, detach, type DuplicateId } from "../idLog.js";
 import { NumberText } from "../numberText.js";
 import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
@@ -13,19 +14,13 @@ import { splitStats, type ScoreOptions } from "../options.js";
 import { RankedRows } from "../rankedRows.js";
 import { checkRequiredInputs } from "../required.js";
 import { checkOutputs, RunOutputs, type Output } from "../outputs.js";
-import { RejectLog, cellReason, recordText, reportAccount, reportRejects } from "../rejects.js";
+import { BatchCells, giveRow } from "../giveRow.js";
+import { RejectLog, reportAccount, reportRejects } from "../rejects.js";
 import { Progress, Reporter, wantProgress } from "../report.js";
 import { selectNodes, writeTable } from "../tableOutput.js";
 
 const COMMAND = "ogmetric score";
 const FLUSH_AT = 1 << 16;
-
-/** A repeated id: its first row and a later one. */
-interface Duplicate {
-  readonly first: number;
-  readonly row: number;
-  readonly id: string;
-}
 
 /**
  * `ogmetric score`: scores every body of INPUT.csv in one streaming pass and writes one row per
@@ -54,7 +49,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
 
   // Every header first (the input's, then each observation file's): a missing column or a whole
   // observation set left out is found before a single row is read.
-  const csv = await CsvReader.open(o.input, { ...csvOptions, name: o.input });
+  const csv = await CsvRecordReader.open(o.input === "-" ? process.stdin : o.input, { ...csvOptions, name: o.input });
   const outputs = new RunOutputs();
   let opened: ObservationFile[] = [];
   try {
@@ -78,15 +73,18 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
 
     const pass = await scorePass(o, rubric, csv, plan, nodes, store, out, rejects, reporter);
 
-    const candidates = pass.ids.candidates();
-    if (candidates.length > 0) {
-      const confirmed = await confirmDuplicates(o.input, csvOptions, plan.idCol, candidates);
-      if (confirmed.length > 0) {
-        const lines = confirmed.slice(0, 10).map((h) => `${at(o.input, h.row, plan.idCol + 1)}id ${JSON.stringify(h.id)} is used again (first in row ${h.first})`);
-        if (confirmed.length > 10) lines.push(`... and ${confirmed.length - 10} more`);
-        const written = o.out === undefined ? "rows already sent to standard output are incomplete: discard them" : "nothing was written";
-        throw new CliError(`${o.input}: ${confirmed.length} row${confirmed.length === 1 ? " repeats" : "s repeat"} an earlier id; ids must be unique (${written})`, undefined, lines);
-      }
+    pass.ids.finish();
+    if (pass.ids.duplicateCount > 0) {
+      const n = pass.ids.duplicateCount;
+      const listed = await withIdTexts(pass.ids.duplicates(10), o.input, csvOptions, plan.idCol);
+      const lines = listed.map((h) =>
+        h.id === undefined
+          ? `${at(o.input, h.row, plan.idCol + 1)}the id of row ${h.first} is used again`
+          : `${at(o.input, h.row, plan.idCol + 1)}id ${JSON.stringify(h.id)} is used again (first in row ${h.first})`,
+      );
+      if (n > 10) lines.push(`... and ${n - 10} more`);
+      const written = o.out === undefined || o.out === "-" ? "rows already sent to standard output are incomplete: discard them" : "nothing was written";
+      throw new CliError(`${o.input}: ${n} row${n === 1 ? " repeats" : "s repeat"} an earlier id; ids must be unique (${written})`, undefined, lines);
     }
     let unscoredRows = new Map<string, number>();
     if (store) {
@@ -128,7 +126,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
   } catch (e) {
     outputs.abort();
-    throw e;
+    throw aggregatorLimit(e, o.input);
   } finally {
     csv.close();
     for (const f of opened) f.csv.close();
@@ -147,11 +145,16 @@ interface PassResult {
   readonly rejectedIds: ReadonlyMap<string, number>;
 }
 
-/** The one streaming pass: read, score, write (or aggregate) each row. */
+/**
+ * The one streaming pass: read, score, write (or aggregate) each row. Cells are read from the
+ * reader's bytes: plain decimals go to the scorer as numbers (`giveDecimal`), with no string made
+ * for them; every other cell (NA, an ordinal level, a quoted or padded value) as text, through the
+ * same reader as everywhere else. Text is decoded only for what is written or grouped.
+ */
 async function scorePass(
   o: ScoreOptions,
   rubric: CompiledRubric,
-  csv: CsvReader,
+  csv: CsvRecordReader,
   plan: ColumnPlan,
   nodes: readonly number[],
   store: ObservationStore | undefined,
@@ -166,17 +169,15 @@ async function scorePass(
   const perBody = o.by.length === 0;
   const format = o.format;
   const scorer = new BodyScorer(rubric, { explain: format !== "csv" && perBody, decimalComma: o.decimalComma });
+  const cells = new BatchCells();
   const frame = scorer.frame;
   const { value, status, flags } = frame;
   const ids = new IdLog();
-  const delimiter = csv.delimiter;
+  const idBytes = new Int32Array(2);
   const raw = o.raw;
   const round = o.round;
   const rejectedIds = new Map<string, number>();
-  const noteRejected = (row: readonly string[], rowNo: number) => {
-    const id = row[idCol];
-    if (store !== undefined && id !== undefined && store.has(id) && !rejectedIds.has(id)) rejectedIds.set(detach(id), rowNo);
-  };
+  const needId = perBody || store !== undefined;
 
   // Per-body output: identity fields (with the canonical state beside the raw one), carried
   // columns, rubric, then the nodes asked for (every node by default) in tree order.
@@ -193,11 +194,17 @@ async function scorePass(
   const ranked = rankedOutput ? new RankedRows() : undefined;
   const lead = nodes[0]!;
   let aggregator: Aggregator | undefined;
-  let current: readonly string[] = [];
+  // Grouping fields read with one shared string per distinct value (a state, a type).
+  let batch: CsvRecordBatch | undefined;
+  let row = 0;
+  const pools = new Map<number, TextPool>();
   const fieldCols = plan.fieldCols;
   const field = (name: string): string | undefined => {
     const c = fieldCols.get(name);
-    return c === undefined ? undefined : current[c];
+    if (c === undefined) return undefined;
+    let pool = pools.get(c);
+    if (!pool) pools.set(c, (pool = new TextPool()));
+    return batch!.text(row, c, pool);
   };
   if (perBody) {
     const names = ranked ? ["rank", ...outNames] : outNames;
@@ -219,52 +226,58 @@ async function scorePass(
   reporter.progress = progress;
   let scored = 0;
   let inconsistent = 0;
-  let lastRow = 1;
+  let reserved = false;
+  let lastYield = performance.now();
 
-  for await (const batch of csv) {
-    const { rows, firstRow, problems } = batch;
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      const rowNo = firstRow + r;
-      if (!rejects.screen(file, rowNo, row, problems?.get(r), header, delimiter)) {
-        noteRejected(row, rowNo);
+  for await (const b of csv) {
+    batch = b;
+    if (!reserved && csv.totalBytes !== undefined && csv.bytesRead > 0 && b.length > 0) {
+      // Size the duplicate-id table once for the whole file, from the rows per byte seen so far.
+      ids.reserve(Math.ceil((csv.totalBytes / csv.bytesRead) * (b.firstRow + b.length)));
+      reserved = true;
+    }
+    for (let r = 0; r < b.length; r++) {
+      // Let the event loop in every 50 ms or so (a signal, a progress redraw): a batch holds a
+      // MiB of rows, which per-body output on a slow machine takes seconds to write.
+      if ((r & 63) === 63 && performance.now() - lastYield > 50) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      row = r;
+      const rowNo = b.firstRow + r;
+      const st = b.status(r);
+      if (st === RECORD_BLANK) {
+        rejects.blank(file);
         continue;
       }
-      const id = row[idCol]!;
-      if (id.length === 0 || ((id.charCodeAt(0) <= 32 || id.charCodeAt(id.length - 1) <= 32) && id.trim() === "")) {
-        rejects.add(file, rowNo, idCol + 1, header[idCol]!, "missing_id", "the id is empty", recordText(row, delimiter));
+      if (st === RECORD_PROBLEM) {
+        const p = b.problem(r)!;
+        rejects.add(file, rowNo, p.column, p.column ? (header[p.column - 1] ?? "") : "", p.code, p.message, b.raw(r));
+        if (store !== undefined && b.fieldCount(r) > idCol) noteRejected(b.text(r, idCol), rowNo);
         continue;
+      }
+      const idBuf = b.fieldBytes(r, idCol, idBytes);
+      let id = "";
+      if (needId || idBytes[1]! - idBytes[0]! === 0 || idBuf[idBytes[0]!]! <= 32 || idBuf[idBytes[1]! - 1]! <= 32) {
+        id = b.text(r, idCol);
+        if (id.length === 0 || ((id.charCodeAt(0) <= 32 || id.charCodeAt(id.length - 1) <= 32) && id.trim() === "")) {
+          rejects.add(file, rowNo, idCol + 1, header[idCol]!, "missing_id", "the id is empty", b.raw(r));
+          continue;
+        }
       }
 
       scorer.begin();
-      let reasons: string | undefined;
-      let badCol = -1;
-      let badCode = "";
-      for (let k = 0; k < nValues; k++) {
-        const node = valueNodes[k]!;
-        const cell = row[valueCols[k]!]!;
-        const code = scorer.give(node, cell);
-        if (code !== READ_OK) {
-          const issue = scorer.issue(node, cell, code);
-          const name = header[valueCols[k]!]!;
-          const shown = name === rubric.nodes[node]!.code ? JSON.stringify(name) : `${JSON.stringify(name)} (${rubric.nodes[node]!.code})`;
-          reasons = `${reasons === undefined ? "" : `${reasons}; `}${cellReason(shown, issue)}`;
-          if (badCol < 0) {
-            badCol = valueCols[k]!;
-            badCode = issue.code;
-          }
-        }
-      }
-      if (reasons !== undefined) {
-        rejects.add(file, rowNo, badCol + 1, header[badCol]!, badCode, reasons, recordText(row, delimiter));
-        noteRejected(row, rowNo);
+      const bad = giveRow(scorer, header, cells.at(b, r), valueCols, valueNodes);
+      if (bad !== undefined) {
+        rejects.add(file, rowNo, bad.col + 1, header[bad.col]!, bad.code, bad.reasons, b.raw(r));
+        if (store !== undefined) noteRejected(id, rowNo);
         continue;
       }
       if (store !== undefined) scorer.observe(store, id);
       scorer.evaluate();
       scored++;
-
-      ids.add(id, rowNo);
+      if (needId) ids.add(id, rowNo);
+      else ids.addField(b, r, idCol, rowNo);
 
       for (let k = 0; k < nValues; k++) {
         const node = valueNodes[k]!;
@@ -279,7 +292,6 @@ async function scorePass(
       }
 
       if (aggregator !== undefined) {
-        current = row;
         aggregator.add(field, value, status, rowNo);
         continue;
       }
@@ -288,11 +300,11 @@ async function scorePass(
         line = "";
         for (let c = 0; c < outCols.length; c++) {
           if (c > 0) line += ",";
-          const cell = row[outCols[c]!]!;
+          const cell = b.text(r, outCols[c]!);
           line += csvText(cell, raw, 44);
           if (c === stateAt) {
-            const st = states!.resolve(cell);
-            line += `,${csvText(st.name, raw, 44)},${st.code}`;
+            const named = states!.resolve(cell);
+            line += `,${csvText(named.name, raw, 44)},${named.code}`;
           }
         }
         line += tag;
@@ -306,11 +318,11 @@ async function scorePass(
         line += "\n";
       } else {
         const fields: Record<string, string> = Object.create(null);
-        for (const [name, c] of jsonFields) fields[name] = row[c]!;
+        for (const [name, c] of jsonFields) fields[name] = b.text(r, c);
         if (states !== undefined) {
-          const st = states.resolve(row[outCols[stateAt]!]!);
-          fields.state_name = st.name;
-          fields.state_code = st.code;
+          const named = states.resolve(b.text(r, outCols[stateAt]!));
+          fields.state_name = named.name;
+          fields.state_code = named.code;
         }
         const body = scorer.result({ id, fields }, []);
         line = JSON.stringify(nodes.length === rubric.size ? body : { ...body, nodes: nodes.map((j) => body.nodes[j]!) });
@@ -319,8 +331,7 @@ async function scorePass(
       if (ranked) ranked.add(status[lead] === STATUS_SCORED ? value[lead]! : null, line);
       else sink.write(line);
     }
-    lastRow = firstRow + rows.length - 1;
-    progress?.update(csv.bytesRead, lastRow);
+    progress?.update(csv.bytesRead, csv.rowsRead);
     if (sink.buffered > FLUSH_AT) await sink.flush();
     await rejects.flush();
   }
@@ -330,7 +341,16 @@ async function scorePass(
   const hidden = reporter.hidden("inconsistent");
   if (hidden > 0) reporter.line(`... and ${hidden} more consistency warning${hidden === 1 ? "" : "s"}`);
   states?.report(reporter, file);
-  return { scored, dataLines: lastRow - 1, inconsistent, ids, aggregator, ranked, rejectedIds };
+  return { scored, dataLines: csv.counts.rows, inconsistent, ids, aggregator, ranked, rejectedIds };
+
+  function noteRejected(id: string, rowNo: number): void {
+    if (store !== undefined && store.has(id) && !rejectedIds.has(id)) rejectedIds.set(detach(id), rowNo);
+  }
+}
+
+/** Resolves after the event loop has run once (its timers, I/O and signal handlers). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Writes ranked per-body lines: `rank` first (CSV column, JSON property), in the order asked. */
@@ -380,33 +400,21 @@ class StateNames {
 }
 
 /**
- * Reads the ids of rows whose ids hashed alike and compares them exactly.
- * @param groups - rows whose ids share a hash (from `IdLog.candidates`)
- * @returns the real duplicates, in row order
+ * The id text of repeats found only when the duplicate-id log merged its spilled runs: read back
+ * from the file (only when some are listed without it; not possible on standard input).
  */
-async function confirmDuplicates(file: string, options: CsvReadOptions, idCol: number, groups: readonly (readonly number[])[]): Promise<Duplicate[]> {
-  const ids = new Map<number, string>();
-  for (const g of groups) for (const row of g) ids.set(row, "");
-  const csv = await CsvReader.open(file, { ...options, name: file });
+async function withIdTexts(listed: readonly DuplicateId[], input: string, options: CsvReadOptions, idCol: number): Promise<DuplicateId[]> {
+  const wanted = new Set(listed.filter((d) => d.id === undefined).map((d) => d.row));
+  if (wanted.size === 0 || input === "-") return [...listed];
+  const texts = new Map<number, string>();
+  const csv = await CsvRecordReader.open(input, { ...options, name: input });
   try {
-    for await (const batch of csv) {
-      for (let r = 0; r < batch.rows.length; r++) {
-        const rowNo = batch.firstRow + r;
-        if (ids.has(rowNo)) ids.set(rowNo, detach(batch.rows[r]![idCol] ?? ""));
-      }
+    for await (const b of csv) {
+      for (let r = 0; r < b.length; r++) if (wanted.has(b.row(r)) && b.status(r) === RECORD_OK) texts.set(b.row(r), b.text(r, idCol));
+      if (texts.size === wanted.size) break;
     }
   } finally {
     csv.close();
   }
-  const out: Duplicate[] = [];
-  for (const g of groups) {
-    const first = new Map<string, number>();
-    for (const row of g) {
-      const id = ids.get(row)!;
-      const f = first.get(id);
-      if (f === undefined) first.set(id, row);
-      else out.push({ first: f, row, id });
-    }
-  }
-  return out.sort((a, b) => a.row - b.row);
+  return listed.map((d) => (d.id === undefined && texts.has(d.row) ? { ...d, id: texts.get(d.row)! } : d));
 }
