@@ -16,7 +16,17 @@ import { RejectLog, recordText } from "../cli/rejects.js";
 import { Reporter } from "../cli/report.js";
 import { checkRequiredInputs } from "../cli/required.js";
 
-/** How to read a survey file: the options `ogmetric score` takes for its input. */
+/**
+ * How to read a survey file: the options `ogmetric score` takes for its input.
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "clave;TG;TC;PG;PC\nA;0,5;0,5;0,2;0,2\n");
+ * const options: BodyFileOptions = { map: { id: "clave" }, delimiter: ";", decimalComma: true };
+ * (await scoreFile(file, { ...options, edition: "2017" })).scores.map((s) => [s.id, s.value]) // => [["A", 0.35]]
+ */
 export interface BodyFileOptions {
   /** FIELD → COLUMN (`{ id: "SO", state: "edo" }`), as `--map`: FIELD is id, name, state, level, type or a node code. */
   readonly map?: Readonly<Record<string, string>> | readonly (readonly [string, string])[];
@@ -32,7 +42,19 @@ export interface BodyFileOptions {
   readonly decimalComma?: boolean;
 }
 
-/** A row that was not used, or used with a value counted as missing: the rejects file's row, as a value. */
+/**
+ * A row that was not used, or used with a value counted as missing: the rejects file's row, as a value.
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,TG,TC,PG,PC\nA,0.5,0.5,0.2,0.2\nB,0.5,x,0.2,0.2\n");
+ * const r: RowReject = (await scoreFile(file, { edition: "2017" })).rejects[0]!;
+ * [r.file === file, r.row, r.column, r.columnName, r.code, r.used]; // => [true, 3, 3, "TC", "not_a_number", false]
+ * r.reason // => 'column "TC" (tc): expected a number from 0 to 1, found "x"'
+ * r.record // => "B,0.5,x,0.2,0.2"
+ */
 export interface RowReject {
   readonly file: string;
   /** Row number (the header is row 1). */
@@ -50,7 +72,17 @@ export interface RowReject {
   readonly used: boolean;
 }
 
-/** The account of one file: every data line used, rejected or blank. */
+/**
+ * The account of one file: every data line used, rejected or blank.
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,TG,TC,PG,PC\nA,0.5,0.5,0.2,0.2\n\nB,0.5,x,0.2,0.2\n");
+ * const a: FileAccount = (await scoreFile(file, { edition: "2017" })).accounts[0]!;
+ * [a.file === file, a.dataLines, a.used, a.rejected, a.blank] // => [true, 3, 1, 1, 1]
+ */
 export interface FileAccount {
   readonly file: string;
   readonly dataLines: number;
@@ -59,7 +91,24 @@ export interface FileAccount {
   readonly blank: number;
 }
 
-/** A problem that stops reading a file (a missing column, a duplicate id, absent inputs...). */
+/**
+ * A problem that stops reading a file (a missing column, a duplicate id, absent inputs...).
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,tg.ai\nA,0.5\n");
+ * let error: unknown;
+ * try {
+ *   await scoreFile(file, { edition: "2017" });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * error instanceof InputFileError; // => true
+ * const e = error as InputFileError;
+ * [e.name, e.message.includes("supply them, or rerun with --allow-missing"), e.details.length] // => ["InputFileError", true, 12]
+ */
 export class InputFileError extends Error {
   /** Further lines (e.g. one per absent input, with the fix). */
   readonly details: readonly string[];

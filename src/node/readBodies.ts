@@ -4,10 +4,33 @@ import type { BodyInput } from "../score/scoreBody.js";
 import { Reporter } from "../cli/report.js";
 import { asLibraryError, CollectingRejects, lineCollector, openBodyFile, type BodyFile, type BodyFileOptions, type FileAccount, type RowReject } from "./bodyFile.js";
 
-/** The rubric that reads a file: a compiled rubric, or a built-in edition. */
+/**
+ * The rubric that reads a file: a compiled rubric, or a built-in edition.
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,TG,TC,PG,PC\nA,0.5,0.5,0.2,0.2\n");
+ * const choices: RubricChoice[] = [{ rubric }, { edition: "2019" }];
+ * const read = await Promise.all(choices.map((choice) => scoreFile(file, choice)));
+ * read.map((s) => [s.rubric.id, s.scores[0]!.value]) // => [["mga-2017", 0.35], ["mga-2019", 0.35]]
+ */
 export type RubricChoice = { readonly rubric: CompiledRubric; readonly edition?: undefined } | { readonly edition: string; readonly rubric?: undefined };
 
-/** Options of `readBodies`. */
+/**
+ * Options of `readBodies`.
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,TG,TC,PG,PC\nA,0.5,0.5,0.2,0.2\nB,0.5,x,0.2,0.2\n");
+ * const codes: string[] = [];
+ * const options: ReadBodiesOptions = { edition: "2017", onReject: (r) => codes.push(r.code) };
+ * (await readBodies(file, options).toArray()).map((b) => b.id); // => ["A"]
+ * codes // => ["not_a_number"]
+ */
 export type ReadBodiesOptions = BodyFileOptions &
   RubricChoice & {
     /** Called with each rejected row as it is found (they are also collected in `rejects`). */
@@ -24,6 +47,18 @@ export function chosenRubric(options: RubricChoice, caller: string): CompiledRub
 /**
  * The bodies of a survey file, read as `ogmetric score` reads them. Iterate it once
  * (`for await`); `rejects`, `warnings` and `accounts` fill as it goes and are complete at the end.
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,state,TG,TC,PG,PC\nA,Jalisco,0.5,0.5,0.2,0.2\nB,Colima,0.5,x,0.2,0.2\n");
+ * const reader: BodyReader = readBodies(file, { edition: "2017" });
+ * const bodies: BodyInput[] = [];
+ * for await (const body of reader) bodies.push(body);
+ * bodies.map((b) => [b.id, b.fields, b.values]); // => [["A", { state: "Jalisco" }, { tg: "0.5", tc: "0.5", pg: "0.2", pc: "0.2" }]]
+ * reader.rejects.map((r) => [r.row, r.columnName, r.code]); // => [[3, "TC", "not_a_number"]]
+ * reader.accounts.map((a) => [a.dataLines, a.used, a.rejected]) // => [[2, 1, 1]]
  */
 export class BodyReader implements AsyncIterable<BodyInput> {
   readonly file: string;

@@ -13,7 +13,17 @@ import { RejectLog, recordText } from "../cli/rejects.js";
 import { Reporter } from "../cli/report.js";
 import { asLibraryError, CollectingRejects, lineCollector, type FileAccount, type RowReject } from "./bodyFile.js";
 
-/** Options of `readScores`. */
+/**
+ * Options of `readScores`.
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "scores.csv");
+ * writeFileSync(file, "clave,iga\nA,0.35\n");
+ * const options: ReadScoresOptions = { edition: "2017", map: { id: "clave" } };
+ * (await readScores(file, options)).scores.map((s) => [s.id, s.value, s.status]) // => [["A", 0.35, "scored"]]
+ */
 export interface ReadScoresOptions {
   /** The rubric that wrote the file; default the built-in edition whose `rubric` tag (id@version#hash) the file carries. */
   readonly rubric?: CompiledRubric;
@@ -24,7 +34,19 @@ export interface ReadScoresOptions {
   readonly delimiter?: string;
 }
 
-/** A scores file read back: one result per body, with its rubric. */
+/**
+ * A scores file read back: one result per body, with its rubric.
+ * @example
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "scores.csv");
+ * writeFileSync(file, "id,iga,t,p\nA,0.35,0.5,0.2\nB,NA,,\n");
+ * const s: ScoresFile = await readScores(file, { rubric });
+ * [s.file === file, s.rubric.id, s.rejects, s.warnings]; // => [true, "mga-2017", [], []]
+ * s.scores.map((x) => [x.id, x.value, x.status]); // => [["A", 0.35, "scored"], ["B", null, "not_applicable"]]
+ * s.accounts.map((a) => [a.dataLines, a.used]) // => [[2, 2]]
+ */
 export interface ScoresFile {
   readonly file: string;
   readonly rubric: CompiledRubric;
@@ -56,8 +78,16 @@ const STATUS_NAMES: Record<number, NodeStatus> = { [VALUE_PRESENT]: "scored", [V
  * @throws InputFileError for a file that cannot be used (no id, an id used twice, no node column,
  *   an unknown rubric tag, two tags), CsvError for an unreadable file
  * @example
- * const s = await readScores("scores-2017.csv");
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * // A scores file as `ogmetric score` writes it: the rubric column tags each row with id@version#hash.
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "scores-2017.csv");
+ * const tag = `${rubric.id}@${rubric.version}#${rubric.hash.slice(0, 12)}`;
+ * writeFileSync(file, `id,name,rubric,iga,t,p\nA,Instituto A,${tag},0.35,0.5,0.2\n`);
+ * const s = await readScores(file);
  * s.rubric.id // => "mga-2017"
+ * s.scores.map((x) => [x.id, x.fields, x.value]) // => [["A", { name: "Instituto A" }, 0.35]]
  */
 export async function readScores(path: string, options: ReadScoresOptions = {}): Promise<ScoresFile> {
   const warnings: string[] = [];
