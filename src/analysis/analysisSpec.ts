@@ -103,18 +103,50 @@ function specSchemas(): Schemas {
 /**
  * What an uncertainty run varies and reports, as written (every field optional). See
  * docs/analysis.md for each field's meaning and default.
+ * @example
+ * const spec: UncertaintySpec = { runs: 500, seed: 3, weights: { verified: 0.2 }, rules: [{ node: "iga", options: ["arithmetic", "geometric"] }] };
+ * uncertainty({ rubric, bodies: [{ id: "A", values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }] }, spec).factors.switches[0]!.runs // => [264, 236]
  */
 export type UncertaintySpec = z.input<Schemas["uncertainty"]>;
-/** An uncertainty specification with every default filled in (what a result echoes). */
+/**
+ * An uncertainty specification with every default filled in (what a result echoes).
+ * @example
+ * const parsed = safeParseUncertaintySpec({ runs: 500 }, rubric);
+ * const resolved: ResolvedUncertaintySpec | null = parsed.success ? parsed.output : null;
+ * [resolved?.runs, resolved?.seed, resolved?.band, resolved?.top, resolved?.weights.assumed] // => [500, 1, [0.05, 0.95], 10, 0.5]
+ */
 export type ResolvedUncertaintySpec = z.output<Schemas["uncertainty"]>;
-/** What a rubric sensitivity run varies and measures, as written (every field optional). */
+/**
+ * What a rubric sensitivity run varies and measures, as written (every field optional).
+ * @example
+ * const spec: SensitivitySpec = { n: 64, factors: "node", bodies: "score", groups: "none" };
+ * const bodies = [{ id: "A", values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }];
+ * sensitivity({ rubric, bodies }, spec).factors.map((f) => f.name) // => ["weights:iga", "weights:t", "weights:tg", "weights:tc", "weights:p", "weights:pg", "weights:pc"]
+ */
 export type SensitivitySpec = z.input<Schemas["sensitivity"]>;
-/** A sensitivity specification with every default filled in. */
+/**
+ * A sensitivity specification with every default filled in.
+ * @example
+ * const parsed = safeParseSensitivitySpec({}, rubric);
+ * const resolved: ResolvedSensitivitySpec | null = parsed.success ? parsed.output : null;
+ * [resolved?.n, resolved?.factors, resolved?.bodies, resolved?.groups, resolved?.bootstrap] // => [1024, "provenance", "rank", "mean", 0]
+ */
 export type ResolvedSensitivitySpec = z.output<Schemas["sensitivity"]>;
-/** The assumption fields both specifications share. */
+/**
+ * The assumption fields both specifications share.
+ * @example
+ * const parsed = safeParseUncertaintySpec({}, rubric);
+ * const shared: AssumptionSpec | null = parsed.success ? parsed.output : null;
+ * [shared?.weights, shared?.given, shared?.rankDecimals] // => [{ verified: 0.1, inferred: 0.25, assumed: 0.5, overrides: [] }, "recompute", 9]
+ */
 export type AssumptionSpec = Pick<ResolvedUncertaintySpec, "node" | "weights" | "rules" | "notApplicable" | "missing" | "noObservations" | "inputs" | "given" | "seed" | "rankDecimals">;
 
-/** The result of a safe parse: the resolved specification, or every issue found. */
+/**
+ * The result of a safe parse: the resolved specification, or every issue found.
+ * @example
+ * const r: SafeParseSpecResult<ResolvedUncertaintySpec> = safeParseUncertaintySpec({ runs: 0 }, rubric);
+ * r.success ? [] : r.issues.map((i) => i.path) // => ["$.runs"]
+ */
 export type SafeParseSpecResult<T> = { readonly success: true; readonly output: T } | { readonly success: false; readonly issues: readonly Issue[] };
 
 function parseShape<K extends keyof Schemas>(kind: K, input: unknown): SafeParseSpecResult<z.output<Schemas[K]>> {

@@ -19,7 +19,13 @@ import { RankKernel } from "./internal/rankKernel.js";
 import { planAssumptions, Scenarios } from "./internal/scenarios.js";
 import { sobol, type SobolFactor } from "./sobol.js";
 
-/** One factor of a rubric sensitivity analysis: a group of weights, a switch or the input noise. */
+/**
+ * One factor of a rubric sensitivity analysis: a group of weights, a switch or the input noise.
+ * @example
+ * const bodies = [{ id: "A", values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }, { id: "B", values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } }];
+ * const f: SensitivityFactor = sensitivity({ rubric: loadEdition("2019"), bodies }, { n: 64 }).factors[0]!;
+ * [f.name, f.kind, f.members] // => ["weights:verified", "weights", ["iga>t", "iga>p", "t>tg", "t>tc", "p>pg", "p>pc"]]
+ */
 export interface SensitivityFactor {
   /** `weights:assumed`, `weights:tg`, `weight:tg>tg.ai`, `rule:iga`, `noObservations:request_records`, `inputs`. */
   readonly name: string;
@@ -28,7 +34,13 @@ export interface SensitivityFactor {
   readonly members: readonly string[];
 }
 
-/** The indices of one output: a body's rank or score, a group's mean or rank, the national mean. */
+/**
+ * The indices of one output: a body's rank or score, a group's mean or rank, the national mean.
+ * @example
+ * const bodies = [{ id: "A", values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }, { id: "C", values: { TG: 0.4, TC: 0.3, PG: 0.1, PC: 0.2 } }];
+ * const o: SensitivityOutput = sensitivity({ rubric, bodies }, { n: 256, bodies: "score" }).outputs[0]!;
+ * [o.kind, o.key, o.measure, o.mean.toFixed(2), o.total.map((x) => x?.toFixed(1))] // => ["body", "A", "score", "0.55", ["1.0"]]
+ */
 export interface SensitivityOutput {
   readonly kind: "body" | "group" | "national";
   /** The grouping of a group. */
@@ -52,6 +64,14 @@ export interface SensitivityOutput {
  * generalised Sobol' index of the outputs as one vector (Gamboa, Janon, Klein and Lagnoux 2014):
  * the share of their summed variance that the factor explains. Outputs that hardly move weigh
  * little, so their noisy estimates do not swamp the summary.
+ * @example
+ * const bodies = [
+ *   { id: "A", fields: { state: "Jalisco" }, values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } },
+ *   { id: "B", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } },
+ *   { id: "C", fields: { state: "Sonora" }, values: { TG: 0.4, TC: 0.3, PG: 0.1, PC: 0.2 } },
+ * ];
+ * const sum: SensitivitySummary = sensitivity({ rubric, bodies, by: ["state"] }, { n: 256, bodies: "none" }).summary[0]!;
+ * [sum.outputs, sum.count, sum.total.map((x) => x?.toFixed(1))] // => ["state", 2, ["1.0"]]
  */
 export interface SensitivitySummary {
   /** `bodies`, or the grouping's key. */
@@ -62,7 +82,13 @@ export interface SensitivitySummary {
   readonly total: readonly (number | null)[];
 }
 
-/** What {@link sensitivity} returns. */
+/**
+ * What {@link sensitivity} returns.
+ * @example
+ * const bodies = [{ id: "A", values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }, { id: "B", values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } }];
+ * const s: SensitivityResult = sensitivity({ rubric: loadEdition("2019"), bodies }, { n: 256 });
+ * [s.node, s.n, s.factors.length, s.evaluations] // => ["iga", 256, 3, 1280]
+ */
 export interface SensitivityResult {
   readonly rubric: { readonly id: string; readonly version: string; readonly hash: string };
   readonly node: string;
@@ -77,7 +103,14 @@ export interface SensitivityResult {
   readonly issues: readonly Issue[];
 }
 
-/** Options of {@link sensitivity} that are not part of the specification. */
+/**
+ * Options of {@link sensitivity} that are not part of the specification.
+ * @example
+ * let last: number[] = [];
+ * const options: SensitivityOptions = { onProgress: (done, total) => { last = [done, total]; } };
+ * sensitivity({ rubric, bodies: [{ id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }] }, { n: 64 }, options);
+ * last // => [192, 192]
+ */
 export interface SensitivityOptions {
   /** Called as the scenarios' points are scored, with the points done and the total. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -100,8 +133,16 @@ export interface SensitivityOptions {
  * @throws TypeError or RangeError for malformed data, an invalid specification, nothing varying,
  *   an unknown id in `ids`, or too many outputs for `sobol`'s table
  * @example
- * const s = sensitivity({ rubric, bodies, by: ["state"] }, { n: 512, groups: "mean" });
- * s.summary.find((x) => x.outputs === "state").total // => [0.93, 0.05, 0.02] (assumed, verified, inferred)
+ * const bodies = [
+ *   { id: "A", fields: { state: "Jalisco" }, values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } },
+ *   { id: "B", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } },
+ *   { id: "C", fields: { state: "Sonora" }, values: { TG: 0.4, TC: 0.3, PG: 0.1, PC: 0.2 } },
+ * ];
+ * // 2019: weights by provenance. With sub-index values given, only the verified weights above
+ * // them move the scores: they explain all of the variance of every body's score.
+ * const s = sensitivity({ rubric: loadEdition("2019"), bodies, by: ["state"] }, { n: 256, bodies: "score" });
+ * s.factors.map((f) => f.name) // => ["weights:verified", "weights:assumed", "weights:inferred"]
+ * s.summary.map((x) => [x.outputs, x.total.map((t) => t?.toFixed(1))]) // => [["bodies", ["1.0", "0.0", "0.0"]], ["state", ["1.0", "0.0", "0.0"]]]
  */
 export function sensitivity(data: AnalysisData, spec?: SensitivitySpec, options: SensitivityOptions = {}): SensitivityResult {
   const fn = "sensitivity";

@@ -27,13 +27,25 @@ import { RankKernel } from "./internal/rankKernel.js";
 import { planAssumptions, Scenarios, type Switch, type WeightFactor } from "./internal/scenarios.js";
 import { createRandom } from "./random.js";
 
-/** A median and a band (the spec's `band` quantiles, 5% and 95% by default). */
+/**
+ * A median and a band (the spec's `band` quantiles, 5% and 95% by default).
+ * @example
+ * const bodies = [{ id: "A", values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }, { id: "B", values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } }];
+ * const rank: Spread = uncertainty({ rubric, bodies }, { runs: 1000, seed: 7, weights: { verified: 0.5 } }).bodies[0]!.rank!;
+ * rank // => { median: 1, band: [1, 2] }
+ */
 export interface Spread {
   readonly median: number;
   readonly band: readonly [low: number, high: number];
 }
 
-/** One body's or one group's uncertainty. */
+/**
+ * One body's or one group's uncertainty.
+ * @example
+ * const bodies = [{ id: "A", values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }, { id: "B", values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } }];
+ * const a: UnitUncertainty = uncertainty({ rubric, bodies }, { runs: 1000, seed: 7, weights: { verified: 0.5 }, top: 1 }).bodies[0]!;
+ * [a.key, a.nominal, a.scored, a.pTop > 0.5, a.pBottom < 0.5] // => ["A", { score: 0.55, rank: 1 }, 1000, true, true]
+ */
 export interface UnitUncertainty {
   /** The body's id, or the group's label. */
   readonly key: string;
@@ -53,7 +65,17 @@ export interface UnitUncertainty {
   readonly pBottom: number;
 }
 
-/** The uncertainty of one grouping's means. */
+/**
+ * The uncertainty of one grouping's means.
+ * @example
+ * const bodies = [
+ *   { id: "A", fields: { state: "Jalisco" }, values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } },
+ *   { id: "B", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } },
+ *   { id: "C", fields: { state: "Sonora" }, values: { TG: 0.4, TC: 0.3, PG: 0.1, PC: 0.2 } },
+ * ];
+ * const g: GroupUncertainty = uncertainty({ rubric, bodies, by: ["state"] }, { runs: 200, seed: 1 }).groups[0]!;
+ * [g.by, g.top, g.units.map((u) => [u.key, u.bodies, u.nominal.rank])] // => ["state", 3, [["Jalisco", 2, 1], ["Sonora", 1, 2]]]
+ */
 export interface GroupUncertainty {
   readonly by: string;
   /** The k of `pTop` and `pBottom` (the spec's `groupTop`). */
@@ -61,12 +83,28 @@ export interface GroupUncertainty {
   readonly units: readonly UnitUncertainty[];
 }
 
-/** A switch and how many replications took each of its options. */
+/**
+ * A switch and how many replications took each of its options.
+ * @example
+ * const bodies = [{ id: "A", values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }];
+ * const use: SwitchUse = uncertainty({ rubric, bodies }, { runs: 500, seed: 3, rules: [{ node: "iga", options: ["arithmetic", "geometric"] }] }).factors.switches[0]!;
+ * [use.name, use.options, use.runs] // => ["rule:iga", ["arithmetic", "geometric"], [264, 236]]
+ */
 export interface SwitchUse extends Switch {
   readonly runs: readonly number[];
 }
 
-/** What {@link uncertainty} returns. */
+/**
+ * What {@link uncertainty} returns.
+ * @example
+ * const bodies = [
+ *   { id: "A", fields: { state: "Jalisco" }, values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } },
+ *   { id: "B", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } },
+ *   { id: "C", fields: { state: "Sonora" }, values: { TG: 0.4, TC: 0.3, PG: 0.1, PC: 0.2 } },
+ * ];
+ * const r: UncertaintyResult = uncertainty({ rubric, bodies, by: ["state"] }, { runs: 200, seed: 1 });
+ * [r.rubric.id, r.node, r.bodies.length, r.groups.length, r.national.nominal?.toFixed(4)] // => ["mga-2017", "iga", 3, 1, "0.4417"]
+ */
 export interface UncertaintyResult {
   readonly rubric: { readonly id: string; readonly version: string; readonly hash: string };
   /** The node scored and ranked (the root unless the spec names another). */
@@ -89,7 +127,14 @@ export interface UncertaintyResult {
   readonly issues: readonly Issue[];
 }
 
-/** Options of {@link uncertainty} that are not part of the specification. */
+/**
+ * Options of {@link uncertainty} that are not part of the specification.
+ * @example
+ * let last: number[] = [];
+ * const options: UncertaintyOptions = { onProgress: (done, total) => { last = [done, total]; } };
+ * uncertainty({ rubric, bodies: [{ id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }] }, { runs: 200 }, options);
+ * last // => [200, 200]
+ */
 export interface UncertaintyOptions {
   /** Called now and then with the replications done, for a progress bar. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -263,8 +308,14 @@ function spread(values: Float64Array, count: number, band: readonly [number, num
  * @throws TypeError or RangeError for malformed data or an invalid specification (the message
  *   lists the issues; `safeParseUncertaintySpec` returns them), or a variant that is not a valid rubric
  * @example
- * const r = uncertainty({ rubric, bodies, by: ["state"] }, { runs: 2000, seed: 7 });
- * r.bodies[0].rank // => { median: 3, band: [1, 9] }
+ * const bodies = [
+ *   { id: "A", fields: { state: "Jalisco" }, values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } },
+ *   { id: "B", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.6, PC: 0.5 } },
+ *   { id: "C", fields: { state: "Sonora" }, values: { TG: 0.4, TC: 0.3, PG: 0.1, PC: 0.2 } },
+ * ];
+ * // Verified weights vary ±10% by default; widen them to ±50% to see A and B trade places.
+ * const r = uncertainty({ rubric, bodies, by: ["state"] }, { runs: 1000, seed: 7, weights: { verified: 0.5 } });
+ * r.bodies.map((b) => [b.key, b.nominal.rank, b.rank?.median, b.rank?.band]) // => [["A", 1, 1, [1, 2]], ["B", 2, 2, [1, 2]], ["C", 3, 3, [3, 3]]]
  */
 export function uncertainty(data: AnalysisData, spec?: UncertaintySpec, options: UncertaintyOptions = {}): UncertaintyResult {
   const fn = "uncertainty";

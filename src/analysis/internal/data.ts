@@ -12,7 +12,17 @@ import type { ScoreFrame } from "../../score/evaluate.js";
 import { ObservationStore } from "../../score/observationStore.js";
 import type { BodyInput } from "../../score/scoreBody.js";
 
-/** The bodies to analyse. Give `frames` or `bodies`. */
+/**
+ * The bodies to analyse. Give `frames` or `bodies`.
+ * @example
+ * const data: AnalysisData = {
+ *   rubric,
+ *   bodies: [{ values: { TG: 0.9, TC: 0.8, PG: 0.2, PC: 0.3 } }, { values: { TG: 0.4, TC: 0.3, PG: 0.1, PC: 0.2 } }],
+ *   groups: { state: ["CDMX", "Ciudad de México"] },
+ * };
+ * const r = uncertainty(data, { runs: 10 });
+ * [r.bodies.map((b) => b.key), r.groups[0]!.units.map((u) => [u.key, u.bodies])] // => [["1", "2"], [["Ciudad de México", 2]]]
+ */
 export interface AnalysisData {
   /** The rubric (every frame must be one of its frames). */
   readonly rubric: CompiledRubric;

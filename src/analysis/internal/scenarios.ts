@@ -23,7 +23,12 @@ import { createWeights, type WeightVector } from "../../score/weights.js";
 import type { AssumptionSpec } from "../analysisSpec.js";
 import { createRandom, fromState, type Random } from "../random.js";
 
-/** One weight that varies: edge `edge` from `parent` to `child`, uniform in [min, max]. */
+/**
+ * One weight that varies: edge `edge` from `parent` to `child`, uniform in [min, max].
+ * @example
+ * const w: WeightFactor = uncertainty({ rubric, bodies: [{ values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }] }, { runs: 1 }).factors.weights[0]!;
+ * [w.parent, w.child, w.status, w.nominal, w.min, w.max, w.relative] // => ["iga", "t", "verified", 0.5, 0.45, 0.55, 0.1]
+ */
 export interface WeightFactor {
   readonly edge: number;
   readonly parent: string;
@@ -37,10 +42,22 @@ export interface WeightFactor {
   readonly relative: number | null;
 }
 
-/** The kinds of discrete switch. */
+/**
+ * The kinds of discrete switch.
+ * @example
+ * const spec: UncertaintySpec = { runs: 200, seed: 1, missing: [{ node: "tg", options: ["missing", "zero"] }], notApplicable: [{ node: "tg", options: ["reweight", "zero"] }] };
+ * const kinds: SwitchKind[] = uncertainty({ rubric, bodies: [{ values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }] }, spec).factors.switches.map((s) => s.kind);
+ * kinds // => ["notApplicable", "missing"]
+ */
 export type SwitchKind = "rule" | "notApplicable" | "missing" | "noObservations";
 
-/** One discrete assumption: a node's rule or policy, or an observation set's policy. */
+/**
+ * One discrete assumption: a node's rule or policy, or an observation set's policy.
+ * @example
+ * const spec: UncertaintySpec = { runs: 10, noObservations: [{ set: "request_records", options: ["not_applicable", "zero"] }] };
+ * const sw: Switch = uncertainty({ rubric: loadEdition("2019"), bodies: [{ values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }] }, spec).factors.switches[0]!;
+ * [sw.name, sw.kind, sw.target, sw.options] // => ["noObservations:request_records", "noObservations", "request_records", ["not_applicable", "zero"]]
+ */
 export interface Switch {
   /** `rule:p`, `notApplicable:tg`, `missing:tg.ai`, `noObservations:request_records`. */
   readonly name: string;
