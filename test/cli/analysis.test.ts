@@ -39,7 +39,7 @@ describe("ogmetric uncertainty", () => {
     expect(r.code).toBe(0);
     const rows = records(r.stdout);
     expect(rows).toHaveLength(33);
-    expect(Object.keys(rows[0]!)).toEqual(["state", "state_code", "bodies", "nominal_mean", "mean_p50", "mean_p05", "mean_p95", "nominal_rank", "rank_p50", "rank_p05", "rank_p95", "p_top3", "p_bottom3", "runs_scored"]);
+    expect(Object.keys(rows[0]!)).toEqual(["by", "unit", "state_code", "bodies", "nominal_mean", "mean_p50", "mean_p05", "mean_p95", "nominal_rank", "rank_p50", "rank_p05", "rank_p95", "p_top3", "p_bottom3", "runs_scored"]);
     expect(rows.map((x) => Number(x.nominal_rank))).toEqual([...rows.map((x) => Number(x.nominal_rank))].sort((a, b) => a - b));
     expect(rows.reduce((n, x) => n + Number(x.bodies), 0)).toBe(1000);
     for (const x of rows) {
@@ -47,7 +47,7 @@ describe("ogmetric uncertainty", () => {
       expect([x.rank_p50, x.rank_p05, x.rank_p95]).toEqual([x.nominal_rank, x.nominal_rank, x.nominal_rank]);
       expect(x.p_top3).toBe(Number(x.nominal_rank) <= 3 ? "1" : "0");
     }
-    expect(rows.find((x) => x.state === "Ciudad de México")?.state_code).toBe("09");
+    expect(rows.find((x) => x.unit === "Ciudad de México")?.state_code).toBe("09");
   });
 
   it("--format json writes the whole result (specification with defaults, factors, national), ndjson the rows", () => {
@@ -61,7 +61,7 @@ describe("ogmetric uncertainty", () => {
     expect(result.national.nominal).toBeGreaterThan(0);
     const nd = cli(["uncertainty", ...SAMPLE, "--runs", "10", "--format", "ndjson", "--by", "level"], ROOT);
     const lines = nd.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.level)).toEqual(result.groups[0].units.map((u: { key: string }) => u.key));
+    expect(lines.map((l) => [l.by, l.unit])).toEqual(result.groups[0].units.map((u: { key: string }) => ["level", u.key]));
     expect(lines[0].nominal_mean).toBe(result.groups[0].units[0].nominal.score);
   });
 
@@ -84,6 +84,25 @@ describe("ogmetric uncertainty", () => {
     expect(records(r.stdout).map((x) => x.id)).toEqual(["A", "C"]);
     expect(r.stderr).toContain(`${input}:3:2: column "TG" (tg): expected a number from 0 to 1, found "abc"`);
     expect(r.stderr).toMatch(/\r\S+ \[[#.]+\] +\d+%  \d+\/50 runs  [\d,]+ runs\/s\x1b\[K/);
+  });
+});
+
+describe("score → uncertainty → report", () => {
+  const t = tempDir();
+  afterAll(t.cleanup);
+
+  it("the group table of ogmetric uncertainty --by state is what ogmetric report --uncertainty reads (by, unit, rank_p05, rank_p50, rank_p95): one band per state on the page", () => {
+    const scores = t.file("scores.csv");
+    const mc = t.file("mc.csv");
+    const page = t.file("report.html");
+    expect(cli(["score", ...SAMPLE, "--out", scores], ROOT).code).toBe(0);
+    expect(cli(["uncertainty", ...SAMPLE, "--by", "state", "--runs", "50", "--out", mc], ROOT).code).toBe(0);
+    expect(parseCsv(t.read("mc.csv"))[0]!.slice(0, 2)).toEqual(["by", "unit"]);
+    const r = cli(["report", scores, "--uncertainty", mc, "--lang", "en", "--date", "2026-01-31", "--out", page], ROOT);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("mc.csv: 33 data lines: 33 rows read, 0 rejected, 0 blank");
+    expect(r.stderr).not.toMatch(/warning|not in the report/i);
+    expect(t.read("report.html")).toContain('id="chart-bands"');
   });
 });
 
@@ -162,7 +181,7 @@ dataSuite("the analysis commands on the published 2017 per-body data (../shared/
     expect(r.code).toBe(0);
     const rows = records(r.stdout);
     expect(rows).toHaveLength(33);
-    expect(rows[0]).toMatchObject({ state: "Ciudad de México", state_code: "09", bodies: "26", nominal_rank: "1", rank_p05: "1", rank_p95: "1", p_top3: "1.000" });
+    expect(rows[0]).toMatchObject({ by: "state", unit: "Ciudad de México", state_code: "09", bodies: "26", nominal_rank: "1", rank_p05: "1", rank_p95: "1", p_top3: "1.000" });
     expect(r.stderr).toContain("2724 values given directly for internal nodes were recomputed from their children");
   });
 

@@ -93,12 +93,13 @@ export async function uncertaintyCommand(o: UncertaintyOptions, io: CliIo): Prom
       columns = [{ name: "id" }, ...data.fields.map((x) => ({ name: x.name })), ...stats];
       rows = result.bodies.map((u, b) => ({ row: { id: u.key, ...Object.fromEntries(data.fields.map((x) => [x.name, x.values[b]!])), ...cells(u) }, rank: u.nominal.rank }));
     } else {
+      // `by` and `unit` name the grouping and the group: the columns `ogmetric report --uncertainty` reads.
       const key = o.by;
       const state = key === "state";
-      columns = [{ name: key }, ...(state ? [{ name: "state_code" }] : []), { name: "bodies" }, ...stats];
+      columns = [{ name: "by" }, { name: "unit" }, ...(state ? [{ name: "state_code" }] : []), { name: "bodies" }, ...stats];
       rows = result.groups[0]!.units.map((u) => {
         const st = state ? resolveState(u.key) : undefined;
-        return { row: { [key]: u.key, ...(state ? { state_code: st?.ok ? st.state.code : "" } : {}), bodies: u.bodies ?? 0, ...cells(u) }, rank: u.nominal.rank };
+        return { row: { by: key, unit: u.key, ...(state ? { state_code: st?.ok ? st.state.code : "" } : {}), bodies: u.bodies ?? 0, ...cells(u) }, rank: u.nominal.rank };
       });
     }
     if (o.order === "rank") rows = rows.map((r, i) => ({ ...r, i })).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.i - b.i);
