@@ -9,6 +9,11 @@
  * `evaluateFrame` on every body under the same vectors, interleaved in rounds, and reports wall
  * and CPU time for each, checking that both agree to 1e-12.
  *
+ * The third job interleaved in each round is a whole Monte Carlo uncertainty run
+ * (`uncertainty()` from ogmetric/analysis): as many replications as vectors, the weights drawn by
+ * provenance (26 of them vary), every body scored through BatchScorer, ranked, grouped by state,
+ * type and level, then summarised (medians, 5–95% bands, top/bottom-10 shares).
+ *
  *   npx tsup && node bench/batch.mjs [--vectors 10000] [--rounds 3]
  */
 import { readFileSync } from "node:fs";
@@ -16,6 +21,7 @@ import Papa from "papaparse";
 import { createRng, DEFAULT_SEED } from "../fixtures/generate.mjs";
 import { loadEdition } from "../dist/index.js";
 import { BatchScorer, BodyScorer, ObservationStore, STATUS_SCORED, createWeights, evaluateFrame, rubricArrays } from "../dist/engine.js";
+import { uncertainty } from "../dist/analysis.js";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -98,10 +104,17 @@ const time = (job) => {
   const cpu = process.cpuUsage(cpu0);
   return { wall: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
 };
-const results = { batch: [], evaluateFrame: [] };
+const groups = { state: bodies.map((b) => b.state), type: bodies.map((b) => b.type), level: bodies.map((b) => b.level) };
+const ids = bodies.map((b, i) => `${b.id}#${i}`);
+let mcResult;
+const monteCarlo = () => {
+  mcResult = uncertainty({ rubric, frames, ids, groups }, { runs: VECTORS, seed: 1 });
+};
+const results = { batch: [], evaluateFrame: [], uncertainty: [] };
 for (let r = 0; r < ROUNDS; r++) {
   results.batch.push(time(fast));
   results.evaluateFrame.push(time(peer));
+  results.uncertainty.push(time(monteCarlo));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`rubric ${rubric.id}: ${frames.length} bodies (${batch.linear} on the linear path), ${VECTORS} weight vectors, ${ROUNDS} interleaved rounds`);
@@ -113,5 +126,10 @@ for (const [name, runs] of Object.entries(results)) {
 }
 const ratio = median(results.evaluateFrame.map((x) => x.wall)) / median(results.batch.map((x) => x.wall));
 console.log(`batch is ${ratio.toFixed(1)}x evaluateFrame in this run; target: 10,000 vectors x 1,243 bodies in at most 1.0 s`);
+const mcCpu = median(results.uncertainty.map((x) => x.cpu));
+console.log(
+  `uncertainty(): ${VECTORS} runs x ${frames.length} bodies and ${Object.values(groups).reduce((n, g) => n + new Set(g).size, 0)} groups, end to end, in ${mcCpu.toFixed(3)} s CPU (${((median(results.uncertainty.map((x) => x.cpu)) / median(results.batch.map((x) => x.cpu))) || 0).toFixed(1)}x the scoring alone); ` +
+    `${mcResult.factors.weights.length} weights varied; first body's rank band ${mcResult.bodies[0].rank.band.join("-")}`,
+);
 console.log(`checksum ${checksum.toFixed(6)}`);
 if (maxDiff > 1e-12) process.exitCode = 1;

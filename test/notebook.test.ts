@@ -83,6 +83,9 @@ describe.skipIf(!available && !process.env.CI)("examples/compare-editions.ipynb"
     expect(tables.some((m) => m.startsWith("| state | bodies | IGA 2017 | IGA 2019") && m.includes("| Ciudad de México |") && m.trim().split("\n").length === 35)).toBe(true);
     expect(tables.some((m) => m.startsWith("| component | weight effect | value effect | total |") && m.includes("| tg.tr → tg.ta |"))).toBe(true);
     expect(charts.map((c) => c.title)).toEqual(["State ranks, 2017 → 2019 (1 = highest mean index)", "Mean change of the index by component, 2017 → 2019", "IGA by body: 2017 vs 2019"]);
+    // 5. Monte Carlo uncertainty of the 2019 state ranking (ogmetric/analysis), seeded.
+    expect(streams).toContain("2019 sample: 2000 runs over 1000 bodies, 26 weights varied");
+    expect(tables.filter((m) => m.startsWith("| state | bodies | nominal rank | median rank | 5–95% rank band | P(top 3) |")).map((m) => m.trim().split("\n").length)).toEqual([12]);
     if (existsSync(BSO_PATH)) {
       expect(streams).toContain("published 2017: 908 bodies scored");
       // Published: Ciudad de México 0.51, first of 33.

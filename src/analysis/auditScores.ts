@@ -6,7 +6,7 @@ import { max, mean, min, sampleKurtosis, sampleSkewness, sampleStandardDeviation
 import type { Issue } from "../issue.js";
 import type { CompiledRubric, NodeInfo } from "../rubric/compileRubric.js";
 import type { BodyScore } from "../score/scoreBody.js";
-import { competitionRank } from "./competitionRank.js";
+import { rankValues } from "../aggregate/rank.js";
 import { cronbachAlpha, pearson, spearman } from "./correlation.js";
 import { MISSING, NOT_APPLICABLE, nodeTable, SCORED, type NodeTable } from "./internal/nodeTable.js";
 
@@ -291,8 +291,8 @@ function dropEffect(rubric: CompiledRubric, t: NodeTable, info: NodeInfo, rootIn
       after.push(rootValue);
     }
   }
-  const r0 = competitionRank(before, { decimals });
-  const r1 = competitionRank(after, { decimals });
+  const r0 = rankValues(before, { decimals });
+  const r1 = rankValues(after, { decimals });
   let ranked = 0;
   let sum = 0;
   let largest = 0;

@@ -7,6 +7,9 @@
  * - {@link auditScores}: coverage, distribution, correlations, Cronbach's alpha and drop-one rank
  *   effects of a scored dataset.
  * - {@link auditPublished}: do published aggregates obey the rubric's formulas, given their rounding?
+ * - {@link uncertainty}: Monte Carlo uncertainty of every body's and group's score and rank under
+ *   the rubric's uncertain weights, rules, policies and inputs.
+ * - {@link sensitivity}: which of those assumptions drives that uncertainty (Sobol' indices).
  * - {@link createRandom}: the seeded generator behind all of it, with jumps for independent streams.
  * @module ogmetric/analysis
  */
@@ -35,7 +38,6 @@ export {
   type GroupInterval,
 } from "./bootstrapMeans.js";
 export type { Interval } from "./internal/interval.js";
-export { competitionRank, type RankOptions } from "./competitionRank.js";
 export { pearson, spearman, averageRanks, cronbachAlpha } from "./correlation.js";
 export {
   auditScores,
@@ -55,4 +57,33 @@ export {
   type PublishedCheck,
   type CheckTerm,
 } from "./auditPublished.js";
+export {
+  safeParseUncertaintySpec,
+  safeParseSensitivitySpec,
+  type UncertaintySpec,
+  type ResolvedUncertaintySpec,
+  type SensitivitySpec,
+  type ResolvedSensitivitySpec,
+  type AssumptionSpec,
+  type SafeParseSpecResult,
+} from "./analysisSpec.js";
+export type { AnalysisData } from "./internal/data.js";
+export type { WeightFactor, Switch, SwitchKind } from "./internal/scenarios.js";
+export {
+  uncertainty,
+  type UncertaintyResult,
+  type UncertaintyOptions,
+  type UnitUncertainty,
+  type GroupUncertainty,
+  type SwitchUse,
+  type Spread,
+} from "./uncertainty.js";
+export {
+  sensitivity,
+  type SensitivityResult,
+  type SensitivityOptions,
+  type SensitivityFactor,
+  type SensitivityOutput,
+  type SensitivitySummary,
+} from "./sensitivity.js";
 export { compareReferences, type ReferenceCheck } from "./compareReferences.js";

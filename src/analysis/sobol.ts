@@ -126,6 +126,14 @@ export interface SobolOptions {
   readonly sampling?: "sobol" | "random";
   /** Names of the outputs (default "0", "1", ...). */
   readonly outputNames?: readonly string[];
+  /**
+   * Groups of factors whose indices are wanted together (the weights of one provenance status,
+   * of one node...): each factor in exactly one group. The design then swaps a group's columns
+   * at once (A_B^(g) is A with every column of group g from B), so the indices, one per group,
+   * are the closed first-order and total indices of the group (Saltelli et al. 2008, §1.2.15;
+   * Jansen 1999). Default: every factor its own group.
+   */
+  readonly groups?: readonly { readonly name: string; readonly factors: readonly string[] }[];
 }
 
 /**
@@ -155,9 +163,12 @@ export interface SobolIndices {
  * [r.n, r.evaluations, r.sampling] // => [128, 512, "sobol"]
  */
 export interface SobolResult extends SobolIndices {
+  /** What the indices are of: the factors, or the groups when `groups` was given. */
   readonly factors: readonly string[];
+  /** The groups, as given (absent without `groups`). */
+  readonly groups?: readonly { readonly name: string; readonly factors: readonly string[] }[];
   readonly n: number;
-  /** Model evaluations (points): N(k + 2). */
+  /** Model evaluations (points): N(k + 2), with k the number of groups when grouped. */
   readonly evaluations: number;
   readonly sampling: "sobol" | "random";
   readonly seed: number;
@@ -187,8 +198,33 @@ function checkFactors(factors: readonly SobolFactor[]): void {
   });
 }
 
+/** Each factor's group (its own position without groups) and the names of the groups. */
+function checkGroups(factors: readonly SobolFactor[], groups: SobolOptions["groups"]): { groupOf: Int32Array; names: string[] } {
+  if (groups === undefined) return { groupOf: Int32Array.from(factors, (_, i) => i), names: factors.map((f) => f.name) };
+  if (!Array.isArray(groups) || groups.length === 0) throw new TypeError("sobol: groups must be a non-empty array of { name, factors }");
+  const position = new Map(factors.map((f, i) => [f.name, i]));
+  const groupOf = new Int32Array(factors.length).fill(-1);
+  const names = new Set<string>();
+  groups.forEach((g, k) => {
+    if (g === null || typeof g !== "object" || typeof g.name !== "string" || g.name === "" || !Array.isArray(g.factors) || g.factors.length === 0) {
+      throw new TypeError(`sobol: groups[${k}] must be { name, factors } with a name and at least one factor`);
+    }
+    if (names.has(g.name)) throw new RangeError(`sobol: group name "${g.name}" is used twice`);
+    names.add(g.name);
+    for (const f of g.factors) {
+      const i = position.get(f);
+      if (i === undefined) throw new RangeError(`sobol: groups[${k}] ("${g.name}") names "${f}", which is not a factor`);
+      if (groupOf[i] !== -1) throw new RangeError(`sobol: factor "${f}" is in two groups`);
+      groupOf[i] = k;
+    }
+  });
+  const loose = factors.findIndex((_, i) => groupOf[i] === -1);
+  if (loose >= 0) throw new RangeError(`sobol: factor "${factors[loose]!.name}" is in no group; with groups, every factor belongs to one`);
+  return { groupOf, names: [...names] };
+}
+
 /** The number of outputs and a block evaluator over `rows` points, whatever the model's form. */
-function blockEvaluator(model: SobolModel, k: number): { outputs: number; blockRows: number; run: (points: Float64Array, rows: number, out: Float64Array) => void } {
+function blockEvaluator(model: SobolModel, k: number, K: number): { outputs: number; blockRows: number; run: (points: Float64Array, rows: number, out: Float64Array) => void } {
   if (typeof model === "function") {
     const x = new Float64Array(k);
     return {
@@ -209,7 +245,7 @@ function blockEvaluator(model: SobolModel, k: number): { outputs: number; blockR
   if ("evaluateBatch" in model && typeof model.evaluateBatch === "function") {
     const size = model.batchSize ?? 4096;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`sobol: model.batchSize must be a positive integer, received ${String(size)}`);
-    return { outputs: m, blockRows: Math.max(1, Math.floor(size / (k + 2))), run: (points, rows, out) => model.evaluateBatch(points, rows, out) };
+    return { outputs: m, blockRows: Math.max(1, Math.floor(size / (K + 2))), run: (points, rows, out) => model.evaluateBatch(points, rows, out) };
   }
   if ("evaluate" in model && typeof model.evaluate === "function") {
     const x = new Float64Array(k);
@@ -349,14 +385,16 @@ export function sobol(options: SobolOptions): SobolResult {
   checkConfidence("sobol", confidence);
   if (sampling !== "sobol" && sampling !== "random") throw new RangeError(`sobol: sampling must be "sobol" or "random", received ${String(sampling)}`);
   const k = factors.length;
+  const { groupOf, names: indexNames } = checkGroups(factors, options.groups);
+  const K = indexNames.length;
   if (sampling === "sobol" && 2 * k > SOBOL_MAX_DIMENSION) {
     throw new RangeError(`sobol: Sobol' sampling takes at most ${SOBOL_MAX_DIMENSION / 2} factors (2k dimensions), received ${k}; use sampling: "random"`);
   }
-  const { outputs: m, blockRows, run } = blockEvaluator(model, k);
+  const { outputs: m, blockRows, run } = blockEvaluator(model, k, K);
   const names = options.outputNames ?? Array.from({ length: m }, (_, o) => String(o));
   if (names.length !== m) throw new RangeError(`sobol: outputNames has ${names.length} names for ${m} outputs`);
-  if (n * (k + 2) * m > MAX_STORED) {
-    throw new RangeError(`sobol: n·(k + 2)·outputs = ${n * (k + 2) * m} exceeds ${MAX_STORED}; use a smaller n or fewer outputs`);
+  if (n * (K + 2) * m > MAX_STORED) {
+    throw new RangeError(`sobol: n·(k + 2)·outputs = ${n * (K + 2) * m} exceeds ${MAX_STORED}; use a smaller n or fewer outputs`);
   }
 
   // Uniform (0, 1) points: 2k coordinates per row.
@@ -367,34 +405,35 @@ export function sobol(options: SobolOptions): SobolResult {
   const width = Float64Array.from(factors, (f) => ("sample" in f ? 0 : f.max - f.min));
   const samplers = factors.map((f) => ("sample" in f ? f.sample : null));
 
-  const y = new Float64Array(n * (k + 2) * m);
-  const points = new Float64Array(blockRows * (k + 2) * k);
-  const out = new Float64Array(blockRows * (k + 2) * m);
+  const y = new Float64Array(n * (K + 2) * m);
+  const points = new Float64Array(blockRows * (K + 2) * k);
+  const out = new Float64Array(blockRows * (K + 2) * m);
   for (let start = 0; start < n; start += blockRows) {
     const rows = Math.min(blockRows, n - start);
     for (let r = 0; r < rows; r++) {
       if (sequence) sequence.next(u);
       else for (let d = 0; d < 2 * k; d++) u[d] = pointRandom.nextOpen();
-      const at = r * (k + 2) * k;
+      const at = r * (K + 2) * k;
       for (let i = 0; i < k; i++) {
         const sampler = samplers[i];
         const a = sampler ? sampler(u[i]!) : low[i]! + width[i]! * u[i]!;
         const b = sampler ? sampler(u[k + i]!) : low[i]! + width[i]! * u[k + i]!;
         points[at + i] = a; // A
         points[at + k + i] = b; // B
-        for (let p = 0; p < k; p++) points[at + (2 + p) * k + i] = p === i ? b : a; // A_B^(p)
+        const g = groupOf[i]!;
+        for (let p = 0; p < K; p++) points[at + (2 + p) * k + i] = p === g ? b : a; // A_B^(p)
       }
     }
-    run(points, rows * (k + 2), out);
+    run(points, rows * (K + 2), out);
     for (let r = 0; r < rows; r++) {
-      for (let role = 0; role < k + 2; role++) {
+      for (let role = 0; role < K + 2; role++) {
         for (let o = 0; o < m; o++) {
-          const v = out[(r * (k + 2) + role) * m + o]!;
+          const v = out[(r * (K + 2) + role) * m + o]!;
           if (!Number.isFinite(v)) {
-            const at = (r * (k + 2) + role) * k;
+            const at = (r * (K + 2) + role) * k;
             throw new RangeError(`sobol: the model returned ${String(v)} for output ${names[o]} at x = [${Array.from(points.subarray(at, at + k)).join(", ")}]`);
           }
-          y[(o * (k + 2) + role) * n + start + r] = v;
+          y[(o * (K + 2) + role) * n + start + r] = v;
         }
       }
     }
@@ -405,27 +444,27 @@ export function sobol(options: SobolOptions): SobolResult {
   const bootStart = substream(seed, 1);
   const alpha = (1 - confidence) / 2;
   const results: SobolIndices[] = [];
-  const g = new Float64Array(bootstrap > 0 ? (k + 2) * n : 0);
+  const g = new Float64Array(bootstrap > 0 ? (K + 2) * n : 0);
   const rows = new Int32Array(bootstrap > 0 ? n : 0);
-  const repFirst = new Float64Array(k);
-  const repTotal = new Float64Array(k);
+  const repFirst = new Float64Array(K);
+  const repTotal = new Float64Array(K);
   for (let o = 0; o < m; o++) {
-    const base = o * (k + 2) * n;
-    const first = new Float64Array(k);
-    const total = new Float64Array(k);
-    const variance = estimate(y, base, n, k, first, total);
+    const base = o * (K + 2) * n;
+    const first = new Float64Array(K);
+    const total = new Float64Array(K);
+    const variance = estimate(y, base, n, K, first, total);
     const varies = variance > 0;
-    let firstInterval: (Interval | null)[] = Array.from({ length: k }, () => null);
-    let totalInterval: (Interval | null)[] = Array.from({ length: k }, () => null);
+    let firstInterval: (Interval | null)[] = Array.from({ length: K }, () => null);
+    let totalInterval: (Interval | null)[] = Array.from({ length: K }, () => null);
     if (varies && bootstrap > 0) {
-      const firstReps = Array.from({ length: k }, () => new Float64Array(bootstrap));
-      const totalReps = Array.from({ length: k }, () => new Float64Array(bootstrap));
+      const firstReps = Array.from({ length: K }, () => new Float64Array(bootstrap));
+      const totalReps = Array.from({ length: K }, () => new Float64Array(bootstrap));
       const bootRandom = bootStart.clone();
       for (let b = 0; b < bootstrap; b++) {
         bootRandom.fillInts(n, rows);
-        gather(y, base, n, k, rows, g);
-        const repVariance = estimate(g, 0, n, k, repFirst, repTotal);
-        for (let i = 0; i < k; i++) {
+        gather(y, base, n, K, rows, g);
+        const repVariance = estimate(g, 0, n, K, repFirst, repTotal);
+        for (let i = 0; i < K; i++) {
           // A resample with no variance (possible for tiny n) counts as an index of 0.
           firstReps[i]![b] = repVariance > 0 ? repFirst[i]! : 0;
           totalReps[i]![b] = repVariance > 0 ? repTotal[i]! : 0;
@@ -446,9 +485,10 @@ export function sobol(options: SobolOptions): SobolResult {
   }
   return {
     ...results[0]!,
-    factors: factors.map((f) => f.name),
+    factors: indexNames,
+    ...(options.groups !== undefined ? { groups: options.groups.map((gr) => ({ name: gr.name, factors: [...gr.factors] })) } : {}),
     n,
-    evaluations: n * (k + 2),
+    evaluations: n * (K + 2),
     sampling,
     seed,
     bootstrap,

@@ -39,6 +39,10 @@ Commands:
   report SCORES.csv       one self-contained HTML page of charts from a scores file
   compare INPUT.csv       score one file under two rubrics and compare (--edition 2017 --to 2019),
                           or compare two scores files (--scores FROM.csv TO.csv)
+  uncertainty INPUT.csv   Monte Carlo bands of every body's (or group's) score and rank
+  sensitivity INPUT.csv   which assumption drives that uncertainty (Sobol' indices)
+  audit INPUT.csv         statistical audit of a survey file; with --published TABLE.csv or
+                          --references, check published figures against the rubric
 
 Options:
   --version               print the version
@@ -46,6 +50,91 @@ Options:
 
 Exit codes: 0 done; 1 fatal input error; 2 usage error; 3 some rows rejected.
 Reference: docs/cli.md (in the package: node_modules/ogmetric/docs/cli.md; online: https://github.com/ogmetric/ogmetric/blob/main/docs/cli.md)`;
+
+const READ_OPTIONS = `  --edition 2017|2019     built-in rubric
+  --rubric FILE.json      rubric file instead
+  --observations FILE     observations of one set (repeatable), as for score
+${INPUT_OPTIONS}
+  --allow-missing         run even when an input the index needs is absent
+  --decimal-comma         also read numbers written with a decimal comma (0,5)`;
+
+const WRITE_OPTIONS = `  --out FILE              write here atomically (default standard output)
+  --format csv|json|ndjson  the table as CSV (default) or NDJSON rows, or the whole result as JSON
+  --round N               round scores, means and shares in CSV to N decimals, half up
+  --rejects FILE          write rejected rows here
+  --raw                   do not neutralise formulas in text cells`;
+
+/** Help of the analysis commands (issue 11). */
+const ANALYSIS_HELP = {
+  uncertainty: `Usage: ogmetric uncertainty INPUT.csv (--edition 2017|2019 | --rubric FILE.json) [options]
+
+Monte Carlo uncertainty of a ranking. Each run draws every weight within its range (by
+default by provenance: +-10% verified, +-25% inferred, +-50% assumed), and the rules,
+policies and input noise a --spec file lists, then scores and ranks every body. Writes per
+body (or per group with --by): nominal score and rank, median and 5-95% band of both, and
+the share of runs in the top and bottom k.
+
+Options:
+${READ_OPTIONS}
+  --spec SPEC.json        what varies (weights, rules, policies, inputs; see docs/analysis.md)
+  --runs N                replications (default 1000)
+  --seed S                seed (default 1): the same seed gives the same bytes
+  --by KEY                one row per group of KEY (state, type, level or a column): group means
+  --top K                 k of p_top/p_bottom (default 10 for bodies, 3 for groups)
+  --order first|rank      rows in input order (default) or by nominal rank
+${WRITE_OPTIONS}
+  --progress, --no-progress  progress bar (default: on a terminal, for long runs)
+${COMMON}
+
+Example:
+  ogmetric uncertainty bso.csv --edition 2017 --encoding latin1 --map id=SO --map state=edo \\
+    --map level=niv --map type=ts --by state --runs 10000 --order rank --round 3`,
+
+  sensitivity: `Usage: ogmetric sensitivity INPUT.csv (--edition 2017|2019 | --rubric FILE.json) [options]
+
+Which assumption drives the uncertainty: first-order and total Sobol' indices of every body's
+rank (or, with --by, every group's mean) with the rubric's uncertain weights (grouped by
+provenance, by node or one by one), rules, policies and input noise as factors. One row per
+body or group, then the national mean, then the rows' indices taken together (each
+weighted by its variance).
+
+Options:
+${READ_OPTIONS}
+  --spec SPEC.json        what varies, as for uncertainty (see docs/analysis.md)
+  --n N                   base sample size (default 1024; the bodies are scored N(k + 2) times)
+  --seed S                seed (default 1)
+  --factors provenance|node|edge
+                          group the weights by provenance status (default), parent node, or not
+  --bootstrap B           bootstrap replicates for 95% intervals (default 0: none)
+  --by KEY                indices of each group's mean instead of each body's rank
+  --id ID                 only this body (repeatable)
+${WRITE_OPTIONS}
+  --progress, --no-progress  progress bar (default: on a terminal, for long runs)
+${COMMON}`,
+
+  audit: `Usage: ogmetric audit INPUT.csv (--edition 2017|2019 | --rubric FILE.json) [options]
+       ogmetric audit --published TABLE.csv (--edition E | --rubric FILE.json) [options]
+       ogmetric audit --references (--edition E | --rubric FILE.json) [options]
+
+With INPUT.csv: the statistical audit of the scored bodies: coverage and availability,
+skew and kurtosis (outlier flag as COINr), correlations within and across sub-indices,
+Cronbach's alpha, and the rank effect of dropping each component. With --published: do the
+published figures (a CSV table: wide, IGA,T,P,...; or long, node,value,by,group) obey the
+rubric's formulas, allowing for their rounding? --references checks the rubric's own
+recorded figures. Flags and contradictions are findings, listed on stderr: exit 0.
+
+Options:
+${READ_OPTIONS}
+  --published TABLE.csv   audit these published figures
+  --references            audit the figures the rubric records
+  --table indicators|correlations|alpha|drops|flags
+                          the table of the statistical audit to write (default indicators)
+${WRITE_OPTIONS}
+${COMMON}
+
+Example:
+  ogmetric audit --published press-2019.csv --edition 2019`,
+} as const;
 
 export const HELP: Record<CommandName, string> = {
   score: `Usage: ogmetric score INPUT.csv (--edition 2017|2019 | --rubric FILE.json) [options]
@@ -223,4 +312,6 @@ Examples:
   ogmetric compare survey17.csv --edition 2017 --to 2019 \\
     --observations requests.csv --by state --out states.csv
   ogmetric compare --scores scores-2017.csv scores-2019.csv --out shifts.csv`,
+
+  ...ANALYSIS_HELP,
 };

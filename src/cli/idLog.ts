@@ -20,7 +20,7 @@
  * A false duplicate would stop the run showing both rows, so it cannot pass unseen.
  *
  * Memory stays bounded whatever the number of rows: the table grows to at most `maxSlots` slots
- * (2^21 by default: 32 MB, about 1,570,000 distinct ids). When it is that full, its entries are
+ * (2^20 by default: 16 MB, about 786,000 distinct ids). When it is that full, its entries are
  * sorted by hash (a radix sort, linear) and written to a temporary file as one run, and the table
  * starts empty again. A repeat within the rows of one run is found when it is added, as before;
  * repeats across runs are found by `finish`, which merges the runs (each read through a small
@@ -150,7 +150,7 @@ function hashWords(w: Int32Array, units: number, out: Int32Array): void {
 export interface IdLogOptions {
   /** How many duplicates keep their id text for `duplicates()` (default 10). */
   readonly list?: number;
-  /** Most table slots before spilling to disk, a power of two from 2^4 (default 2^21: 32 MB). */
+  /** Most table slots before spilling to disk, a power of two from 2^4 (default 2^20: 16 MB). */
   readonly maxSlots?: number;
 }
 
@@ -193,7 +193,7 @@ export class IdLog {
   constructor(options: IdLogOptions = {}) {
     const list = options.list ?? 10;
     if (!(Number.isInteger(list) && list >= 0)) throw new RangeError(`IdLog: list must be a whole number from 0, received ${list}`);
-    const maxSlots = options.maxSlots ?? 1 << 21;
+    const maxSlots = options.maxSlots ?? 1 << 20;
     if (!(Number.isInteger(maxSlots) && maxSlots >= 16 && (maxSlots & (maxSlots - 1)) === 0 && maxSlots <= 1 << 28)) {
       throw new RangeError(`IdLog: maxSlots must be a power of two from 16 to 2^28, received ${maxSlots}`);
     }

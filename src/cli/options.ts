@@ -159,6 +159,7 @@ const SCHEMAS = {
       if ((o.id === undefined) === (o.row === undefined)) ctx.addIssue({ code: "custom", path: ["id"], message: "give either --id ID or --row N (the body on row N, the header being row 1)", params: CROSS });
     })
     .transform(({ positionals, "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }) => ({ ...o, allowMissing, decimalComma, input: positionals })),
+  ...analysisSchemas(),
   report: z
     .object({
       ...base,
@@ -228,7 +229,87 @@ const SCHEMAS = {
     })),
 };
 
+/** A whole number from `min` to `max`, written in decimal digits. */
+function whole(min: number, max: number) {
+  const error = `expected a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`;
+  return z
+    .string()
+    .regex(/^\d+$/, { error })
+    .transform(Number)
+    .refine((x) => Number.isSafeInteger(x) && x >= min && x <= max, { error });
+}
+
+/** The schemas of the analysis commands (issue 11). */
+function analysisSchemas() {
+  const reading = {
+    ...base,
+    ...rubricChoice,
+    ...inputShape,
+    observations: list,
+    "allow-missing": flag,
+    "decimal-comma": flag,
+    out: path.optional(),
+    format: z.enum(["csv", "json", "ndjson"], { error: "expected csv, json or ndjson" }).default("csv"),
+    rejects: path.optional(),
+    raw: flag,
+    round: decimals.optional(),
+  };
+  const runs = {
+    ...progressShape,
+    spec: path.optional(),
+    seed: whole(0, Number.MAX_SAFE_INTEGER).optional(),
+    by: z.string().min(1, { error: "expected a field or column name" }).optional(),
+  };
+  const camel = <T extends { "allow-missing": boolean; "decimal-comma": boolean }>({ "allow-missing": allowMissing, "decimal-comma": decimalComma, ...o }: T) => ({ ...o, allowMissing, decimalComma });
+  return {
+    uncertainty: z
+      .object({
+        ...reading,
+        ...runs,
+        positionals: one("input file (INPUT.csv)"),
+        runs: whole(1, 1_000_000).optional(),
+        top: whole(1, 1_000_000).optional(),
+        order: z.enum(["first", "rank"], { error: "expected first (input order) or rank (by nominal rank)" }).default("first"),
+      })
+      .strict()
+      .superRefine(exactlyOneRubric)
+      .transform(({ positionals, "no-progress": _n, ...o }) => ({ ...camel(o), input: positionals, progress: progressMode({ progress: o.progress, "no-progress": _n }) })),
+    sensitivity: z
+      .object({
+        ...reading,
+        ...runs,
+        positionals: one("input file (INPUT.csv)"),
+        n: whole(2, 1 << 20).optional(),
+        factors: z.enum(["provenance", "node", "edge"], { error: "expected provenance, node or edge" }).optional(),
+        bootstrap: whole(0, 100_000).optional(),
+        id: z.array(z.string()).optional(),
+      })
+      .strict()
+      .superRefine(exactlyOneRubric)
+      .transform(({ positionals, "no-progress": _n, ...o }) => ({ ...camel(o), input: positionals, progress: progressMode({ progress: o.progress, "no-progress": _n }) })),
+    audit: z
+      .object({
+        ...reading,
+        positionals: z.array(z.string()).max(1, { error: "expected at most one input file (INPUT.csv)" }),
+        published: path.optional(),
+        references: flag,
+        table: z.enum(["indicators", "correlations", "alpha", "drops", "flags"], { error: "expected indicators, correlations, alpha, drops or flags" }).optional(),
+      })
+      .strict()
+      .superRefine(exactlyOneRubric)
+      .superRefine((o, ctx) => {
+        const sources = (o.positionals.length > 0 ? 1 : 0) + (o.published !== undefined ? 1 : 0) + (o.references ? 1 : 0);
+        if (sources !== 1) ctx.addIssue({ code: "custom", path: ["positionals"], message: "give a survey file (INPUT.csv), or --published TABLE.csv, or --references (the rubric's own reference figures): exactly one", params: CROSS });
+        if (o.table !== undefined && o.positionals.length === 0) ctx.addIssue({ code: "custom", path: ["table"], message: "--table chooses a table of the statistical audit of INPUT.csv; a published-table audit has one table", params: CROSS });
+      })
+      .transform(({ positionals, ...o }) => ({ ...camel(o), input: positionals[0] })),
+  };
+}
+
 export type ScoreOptions = z.output<typeof SCHEMAS.score>;
+export type UncertaintyOptions = z.output<typeof SCHEMAS.uncertainty>;
+export type SensitivityOptions = z.output<typeof SCHEMAS.sensitivity>;
+export type AuditOptions = z.output<typeof SCHEMAS.audit>;
 export type CompareOptions = z.output<typeof SCHEMAS.compare>;
 export type AggregateOptions = z.output<typeof SCHEMAS.aggregate>;
 export type ValidateOptions = z.output<typeof SCHEMAS.validate>;
@@ -259,6 +340,9 @@ export function splitStats(list: readonly string[]): { readonly names: StatName[
 type SchemaCommand = keyof typeof SCHEMAS;
 
 const POSITIONAL_NAMES: Record<SchemaCommand, string> = {
+  uncertainty: "INPUT.csv",
+  sensitivity: "INPUT.csv",
+  audit: "INPUT.csv",
   score: "INPUT.csv",
   aggregate: "SCORES.csv",
   validate: "RUBRIC.json",

@@ -14,14 +14,17 @@ export class Progress {
   readonly #stream: ErrorStream;
   readonly #label: string;
   readonly #total: number;
+  /** What is counted instead of bytes (e.g. "runs"), or undefined for a file read. */
+  readonly #unit: string | undefined;
   readonly #start = Date.now();
   #last = 0;
   #shown = false;
 
-  constructor(stream: ErrorStream, label: string, total: number) {
+  constructor(stream: ErrorStream, label: string, total: number, unit?: string) {
     this.#stream = stream;
     this.#label = label;
     this.#total = total;
+    this.#unit = unit;
   }
 
   update(bytes: number, rows: number): void {
@@ -33,6 +36,13 @@ export class Progress {
     const seconds = (now - this.#start) / 1000;
     const rate = seconds > 0 ? Math.round(rows / seconds) : 0;
     const mb = (x: number) => (x / 1e6).toFixed(1);
+    if (this.#unit !== undefined) {
+      const n = (x: number) => x.toLocaleString("en-US");
+      const bar = `[${"#".repeat(filled)}${".".repeat(BAR - filled)}] ${(share * 100).toFixed(0).padStart(3)}%`;
+      this.#stream.write(`\r${this.#label} ${bar}  ${n(bytes)}/${n(this.#total)} ${this.#unit}  ${n(Math.round(seconds > 0 ? bytes / seconds : 0))} ${this.#unit}/s\x1b[K`);
+      this.#shown = true;
+      return;
+    }
     this.#stream.write(
       `\r${this.#label} [${"#".repeat(filled)}${".".repeat(BAR - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${mb(bytes)}/${mb(this.#total)} MB  ${rows.toLocaleString("en-US")} rows  ${rate.toLocaleString("en-US")} rows/s\x1b[K`,
     );

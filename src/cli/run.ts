@@ -104,6 +104,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await (await import("./commands/report.js")).report(parseOptions("report", parsed), io);
       case "compare":
         return await (await import("./commands/compare.js")).compare(parseOptions("compare", parsed), io);
+      case "uncertainty":
+        return await (await import("./commands/uncertainty.js")).uncertaintyCommand(parseOptions("uncertainty", parsed), io);
+      case "sensitivity":
+        return await (await import("./commands/sensitivity.js")).sensitivityCommand(parseOptions("sensitivity", parsed), io);
+      case "audit":
+        return await (await import("./commands/audit.js")).auditCommand(parseOptions("audit", parsed), io);
     }
   } catch (e) {
     return report(e, io, debug);

@@ -63,6 +63,17 @@ export const SPECS = {
     "allow-missing": "flag",
     "decimal-comma": "flag",
   },
+  ...analysisSpecs(),
 } as const satisfies Record<string, FlagSpec>;
+
+/** The analysis commands' options (issue 11): uncertainty, sensitivity, audit. */
+function analysisSpecs() {
+  const reading = { ...common, ...input, ...rubricFlags, observations: "list", "allow-missing": "flag", "decimal-comma": "flag", out: "value", format: "value", rejects: "value", raw: "flag", round: "value" } as const;
+  return {
+    uncertainty: { ...reading, ...progress, spec: "value", runs: "value", seed: "value", by: "value", top: "value", order: "value" },
+    sensitivity: { ...reading, ...progress, spec: "value", n: "value", seed: "value", by: "value", factors: "value", bootstrap: "value", id: "list" },
+    audit: { ...reading, published: "value", references: "flag", table: "value" },
+  } as const;
+}
 
 export type CommandName = keyof typeof SPECS;

@@ -1,4 +1,4 @@
-import { runInNewContext } from "node:vm";
+import { createContext, runInContext, runInNewContext } from "node:vm";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 
@@ -34,5 +34,43 @@ describe("ogmetric/analysis in a browser bundle", () => {
       hasProcess: false,
     });
     expect(sandbox.result).toBe(here);
+  });
+
+  it("runs uncertainty (its zod specification included) where code generation from strings is forbidden, never asking for it, with the same bytes as Node", async () => {
+    const analysis = new URL("../../src/analysis/index.ts", import.meta.url).pathname;
+    const core = new URL("../../src/index.ts", import.meta.url).pathname;
+    const out = await build({
+      stdin: { contents: `export * from ${JSON.stringify(analysis)}; export { loadEdition } from ${JSON.stringify(core)};`, resolveDir: process.cwd(), loader: "ts" },
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      globalName: "analysis",
+      write: false,
+      logLevel: "silent",
+    });
+    const code = out.outputFiles[0]!.text;
+    const sandbox = createContext({ TextEncoder, TextDecoder, structuredClone }, { codeGeneration: { strings: false, wasm: false } });
+    const spec = { runs: 30, seed: 4, rules: [{ node: "p", options: ["arithmetic", "geometric"] }], inputs: { relative: 0.2, realizations: 2 } };
+    const bodies = [
+      { id: "A", fields: { state: "CDMX" }, values: { TG: "0.7", TC: "0.5", PG: "0.2", PC: "0.6" } },
+      { id: "B", fields: { state: "Jalisco" }, values: { TG: "0.4", TC: "0.8", PG: "0.5", PC: "0.1" } },
+      { id: "C", fields: { state: "Ciudad de México" }, values: { TG: "0.6", TC: "0.6", PG: "0.4", PC: "0.3" } },
+    ];
+    // Every attempt to build a function from a string is counted (zod probes with new Function).
+    runInContext(
+      `let attempts = 0;
+      const Blocked = new Proxy(Function, { construct() { attempts++; throw new EvalError("blocked"); }, apply() { attempts++; throw new EvalError("blocked"); } });
+      globalThis.Function = Blocked;
+      ${code}
+      globalThis.result = JSON.stringify(analysis.uncertainty({ rubric: analysis.loadEdition("2017"), bodies: ${JSON.stringify(bodies)}, by: ["state"] }, ${JSON.stringify(spec)}));
+      globalThis.attempts = attempts;`,
+      sandbox,
+    );
+    expect(sandbox.attempts).toBe(0);
+    const { uncertainty } = await import("../../src/analysis/index.js");
+    const { loadEdition } = await import("../../src/index.js");
+    const here = JSON.stringify(uncertainty({ rubric: loadEdition("2017"), bodies, by: ["state"] }, spec as never));
+    expect(sandbox.result).toBe(here);
+    expect(JSON.parse(here).groups[0].units.map((u: { key: string }) => u.key)).toEqual(["Ciudad de México", "Jalisco"]);
   });
 });

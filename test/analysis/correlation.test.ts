@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { averageRanks, competitionRank, cronbachAlpha, pearson, spearman } from "../../src/analysis/index.js";
+import { averageRanks, cronbachAlpha, pearson, spearman } from "../../src/analysis/index.js";
+import { rankValues } from "../../src/index.js";
 
 // A small table of five bodies and three items, worked by hand:
 //   x = [1, 2, 3, 4, 5]   mean 3    deviations [-2, -1, 0, 1, 2]          Σd² = 10
@@ -55,22 +56,25 @@ describe("cronbachAlpha", () => {
   });
 });
 
-describe("competitionRank", () => {
+// The analyses rank with the core's rankValues (competition ranking, as published tables rank);
+// these are the cases the analysis module relied on when it had its own copy.
+describe("rankValues, as the analyses use it", () => {
   it("ranks as league tables do: equal values share the best rank (1224)", () => {
-    expect(competitionRank([0.5, 0.7, 0.5, 0.2])).toEqual([2, 1, 2, 4]);
-    expect(competitionRank([0.2, 0.5, 0.5, 0.5, 0.1], { order: "ascending" })).toEqual([2, 3, 3, 3, 1]);
+    expect(rankValues([0.5, 0.7, 0.5, 0.2])).toEqual([2, 1, 2, 4]);
+    expect(rankValues([0.2, 0.5, 0.5, 0.5, 0.1], { order: "ascending" })).toEqual([2, 3, 3, 3, 1]);
   });
 
   it("compares at the published decimals when asked, rounding half up on the decimal value", () => {
     // 0.514 and 0.506 both print 0.51; 0.505 prints 0.51 too (half up), 0.5049 prints 0.50.
-    expect(competitionRank([0.514, 0.506, 0.505, 0.5049], { decimals: 2 })).toEqual([1, 1, 1, 4]);
-    expect(competitionRank([0.1 + 0.2, 0.3])).toEqual([1, 2]);
-    expect(competitionRank([0.1 + 0.2, 0.3], { decimals: 12 })).toEqual([1, 1]);
+    expect(rankValues([0.514, 0.506, 0.505, 0.5049], { decimals: 2 })).toEqual([1, 1, 1, 4]);
+    expect(rankValues([0.1 + 0.2, 0.3])).toEqual([1, 2]);
+    expect(rankValues([0.1 + 0.2, 0.3], { decimals: 12 })).toEqual([1, 1]);
   });
 
-  it("leaves null and NaN unranked and out of the count; empty input gives an empty list", () => {
-    expect(competitionRank([null, 0.4, Number.NaN, 0.9])).toEqual([null, 2, null, 1]);
-    expect(competitionRank([])).toEqual([]);
-    expect(() => competitionRank([1], { decimals: 16 })).toThrow(/^competitionRank: decimals/);
+  it("leaves null unranked and out of the count, refuses NaN; empty input gives an empty list", () => {
+    expect(rankValues([null, 0.4, null, 0.9])).toEqual([null, 2, null, 1]);
+    expect(() => rankValues([0.4, Number.NaN])).toThrow(/^rankValues: value 1 is NaN/);
+    expect(rankValues([])).toEqual([]);
+    expect(() => rankValues([1], { decimals: 16 })).toThrow(/decimals must be an integer from 0 to 15/);
   });
 });

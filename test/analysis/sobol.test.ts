@@ -81,6 +81,57 @@ describe("sobol on linear models with independent uniform inputs", () => {
   });
 });
 
+describe("sobol with groups of factors", () => {
+  it("gives a group the sum of its members' shares on an additive model (Y = X0 + 2 X1 − 3 X2 + 0.5 X3, groups {X0, X2} and {X1, X3})", () => {
+    const c = [1, 2, -3, 0.5];
+    const lo = [0, -1, 2, 0];
+    const hi = [1, 3, 2.5, 10];
+    const v = c.map((ci, i) => (ci * ci * (hi[i]! - lo[i]!) ** 2) / 12);
+    const vy = v.reduce((s, x) => s + x, 0);
+    const factors = c.map((_, i) => ({ name: `x${i}`, min: lo[i]!, max: hi[i]! }));
+    const r = sobol({
+      factors,
+      model: (x) => c.reduce((s, ci, i) => s + ci * x[i]!, 0),
+      n: 2 ** 12,
+      seed: 1,
+      bootstrap: 0,
+      groups: [{ name: "odd one", factors: ["x0", "x2"] }, { name: "big", factors: ["x1", "x3"] }],
+    });
+    expect(r.factors).toEqual(["odd one", "big"]);
+    expect(r.evaluations).toBe(2 ** 12 * 4);
+    const want = [(v[0]! + v[2]!) / vy, (v[1]! + v[3]!) / vy];
+    want.forEach((w, g) => {
+      expect(Math.abs(r.first[g]! - w)).toBeLessThan(0.01);
+      expect(Math.abs(r.total[g]! - w)).toBeLessThan(0.01);
+    });
+  });
+
+  it("sees an interaction inside a group in its first-order index: Y = X0·X1, one group holds all the variance", () => {
+    const factors = [{ name: "a", min: -1, max: 1 }, { name: "b", min: -1, max: 1 }, { name: "c", min: 0, max: 1 }];
+    const r = sobol({ factors, model: (x) => x[0]! * x[1]!, n: 2 ** 11, seed: 2, bootstrap: 0, groups: [{ name: "ab", factors: ["a", "b"] }, { name: "c", factors: ["c"] }] });
+    expect(Math.abs(r.first[0]! - 1)).toBeLessThan(0.02); // alone, a and b each have a first-order index of 0
+    expect(r.total[1]).toBe(0);
+  });
+
+  it("singleton groups in factor order give the ungrouped result to the bit", () => {
+    const factors = [{ name: "p", min: 0, max: 1 }, { name: "q", min: 0, max: 2 }, { name: "r", min: -1, max: 1 }];
+    const model = (x: Float64Array) => x[0]! * x[1]! + Math.sin(x[2]!);
+    const plain = sobol({ factors, model, n: 256, seed: 7, bootstrap: 30 });
+    const grouped = sobol({ factors, model, n: 256, seed: 7, bootstrap: 30, groups: factors.map((f) => ({ name: f.name, factors: [f.name] })) });
+    const { groups, ...rest } = grouped;
+    expect(groups).toHaveLength(3);
+    expect(JSON.stringify(rest)).toBe(JSON.stringify(plain));
+  });
+
+  it("refuses groups that leave a factor out, name it twice or name an unknown one", () => {
+    const factors = [{ name: "p", min: 0, max: 1 }, { name: "q", min: 0, max: 1 }];
+    const model = (x: Float64Array) => x[0]!;
+    expect(() => sobol({ factors, model, n: 8, seed: 1, groups: [{ name: "g", factors: ["p"] }] })).toThrow(/^sobol: factor "q" is in no group/);
+    expect(() => sobol({ factors, model, n: 8, seed: 1, groups: [{ name: "g", factors: ["p", "q"] }, { name: "h", factors: ["q"] }] })).toThrow(/^sobol: factor "q" is in two groups/);
+    expect(() => sobol({ factors, model, n: 8, seed: 1, groups: [{ name: "g", factors: ["p", "q", "z"] }] })).toThrow(/"z", which is not a factor/);
+  });
+});
+
 describe("sobol models, outputs and reproducibility", () => {
   const factors: SobolFactor[] = [
     { name: "u", min: 0, max: 1 },

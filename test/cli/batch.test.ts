@@ -4,7 +4,7 @@
  * read, and tables that would grow without bound stop with a clear message.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ROOT, cli, cliAsync, records, tempDir } from "./helpers.js";
@@ -77,13 +77,18 @@ describe("duplicate ids", () => {
 describe("signals, standard input and FIFOs", () => {
   it("SIGINT ends a run mid-file within a second, exit 130, no output and no temporary file", async () => {
     const child = cliAsync(["score", "big.csv", "--edition", "2017", "--out", "interrupted.csv"], t.dir);
-    await new Promise((r) => setTimeout(r, 400));
+    // Mid-file: the output's temporary file exists once the run has started reading (on a busy
+    // machine a fixed delay could land before the handlers are set, or after the end).
+    const temp = () => readdirSync(t.dir).filter((f) => f.startsWith(".interrupted.csv."));
+    for (const start = Date.now(); temp().length === 0 && Date.now() - start < 20_000; ) await new Promise((r) => setTimeout(r, 20));
+    expect(temp()).toHaveLength(1);
     const sent = Date.now();
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(Date.now() - sent).toBeLessThan(1000);
     expect(code).toBe(130);
     expect(existsSync(join(t.dir, "interrupted.csv"))).toBe(false);
+    expect(temp()).toEqual([]);
   });
 
   it("reads standard input given as -", () => {

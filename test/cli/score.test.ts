@@ -323,7 +323,7 @@ describe("ogmetric score: usage errors (exit 2)", () => {
     [["score", "x.csv", "--edition", "2017", "--map", "SO"], 'ogmetric score: --map: expected FIELD=COLUMN, e.g. id=SO, found "SO" (see ogmetric score --help)'],
     [["score", "x.csv", "--edition", "2017", "--encoding", "ebcdic"], 'ogmetric score: --encoding: expected utf8, latin1 or windows-1252, found "ebcdic" (see ogmetric score --help)'],
     [["score", "x.csv", "--edition", "2017", "--stats", "sd"], "ogmetric score: --stats: --stats goes with --by (per-body output has no statistics) (see ogmetric score --help)"],
-    [["frobnicate"], 'ogmetric: unknown command "frobnicate"; the commands are score, aggregate, validate, editions, explain, report, compare, sql (see ogmetric --help)'],
+    [["frobnicate"], 'ogmetric: unknown command "frobnicate"; the commands are score, aggregate, validate, editions, explain, report, compare, uncertainty, sensitivity, audit, sql (see ogmetric --help)'],
   ])("%j", (args, message) => {
     const r = run(...args);
     expect(r.code).toBe(2);
