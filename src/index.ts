@@ -50,6 +50,8 @@ export { formatExplanation, type ExplanationOptions } from "./score/formatExplan
 export { scoreCsv, type ScoreCsvOptions, type ScoredInput, type CsvText, type RubricChoice } from "./io/scoreCsv.js";
 export { InputFileError, type BodyReadOptions, type RowReject, type FileAccount } from "./io/bodyFile.js";
 export { CsvError } from "./io/csvRecordReader.js";
+export { CsvWriter, csvCell, csvText, neutralizeFormula, type CsvWriteOptions } from "./io/writeCsv.js";
+export type { TextSink } from "./io/textSink.js";
 
 export { aggregate, STAT_NAMES, type AggregateOptions, type AggregateTable, type GroupStats, type NodeStats, type StatName } from "./aggregate/aggregateBy.js";
 export { roundHalfUp, formatFixed } from "./aggregate/round.js";
