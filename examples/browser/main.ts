@@ -156,10 +156,9 @@ function show(scored: ScoredInput, name: string): void {
     scored.accounts.map((a) => row([a.file, a.dataLines, a.used, a.rejected, a.blank])),
   );
   $("reject-count").textContent = `(${scored.rejects.length}${scored.rejects.length > REJECTS_SHOWN ? `, first ${REJECTS_SHOWN} shown` : ""})`;
-  fill(
-    "rejects",
-    scored.rejects.slice(0, REJECTS_SHOWN).map((r) => row([r.file, r.row, r.columnName, r.code, r.reason])),
-  );
+  const none = row(["No row was rejected."]);
+  none.firstElementChild!.setAttribute("colspan", "5");
+  fill("rejects", scored.rejects.length === 0 ? [none] : scored.rejects.slice(0, REJECTS_SHOWN).map((r) => row([r.file, r.row, r.columnName, r.code, r.reason])));
   $("warnings").textContent = scored.warnings.join("\n");
 
   const table = aggregate(scored.scores, { by: ["state"] });

@@ -191,9 +191,9 @@ export async function rejectUnscoredObservations(
   rejects: RejectLog,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const input of files) {
-    const file = input.name;
-    const csv = await input.open(csvOptions);
+  for (const observations of files) {
+    const file = observations.name;
+    const csv = await observations.open(csvOptions);
     try {
       let idCol = csv.header.indexOf("id");
       if (idColumn !== undefined && csv.header.includes(idColumn)) idCol = csv.header.indexOf(idColumn);

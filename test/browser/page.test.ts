@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aggregate, formatExplanation, loadEdition } from "../../src/index.js";
+import { aggregate, formatExplanation, loadEdition, parseRubric, scoreCsv } from "../../src/index.js";
 import { scoreFile } from "../../src/node.js";
 import { launchChromium, openLoggedPage, type ChromiumLaunch } from "./helpers.js";
 
@@ -126,4 +126,30 @@ describe("the browser page (examples/browser)", () => {
       await context.close();
     }
   }, 180_000);
+
+  it("reads a rubric of one's own and shows each rejected row as scoreCsv gives it", async (ctx) => {
+    if (!launch.browser) return ctx.skip();
+    const url = server!.url;
+    const { page, context, log } = await openLoggedPage(launch.browser, { allow: [url] });
+    try {
+      const survey = "id,state,TG,TC,PG,PC\nA,Jalisco,0.46,0.54,0.23,0.32\nB,Jalisco,1.5,0.5,0.5,0.5\n\n,CDMX,0.5,0.5,0.5,0.5\nC,CDMX,0.5,0.5\nD,cdmx,0.4,0.5,0.6,0.7\n";
+      await page.goto(url);
+      await page.setInputFiles("#rubric", join(ROOT, "rubrics/mga-2017.json"));
+      await page.waitForFunction(() => (document.getElementById("edition") as HTMLSelectElement).value === "custom");
+      await page.setInputFiles("#survey", { name: "own.csv", mimeType: "text/csv", buffer: Buffer.from(survey) });
+      await page.click("#score");
+      await page.waitForFunction(() => /bodies scored/.test(document.getElementById("status")!.textContent ?? ""), undefined, { timeout: 60_000 });
+      const node = await scoreCsv(survey, { rubric: parseRubric(JSON.parse(readFileSync(join(ROOT, "rubrics/mga-2017.json"), "utf8"))), name: "own.csv" });
+      expect(node.rejects.length).toBe(3);
+      const rejects = await page.$$eval("#rejects tbody tr", (rows) => rows.map((r) => Array.from(r.children, (c) => c.textContent)));
+      expect(rejects).toEqual(node.rejects.map((r) => [r.file, String(r.row), r.columnName, r.code, r.reason]));
+      const accounts = await page.$$eval("#accounts tbody tr", (rows) => rows.map((r) => Array.from(r.children, (c) => c.textContent)));
+      expect(accounts).toEqual([["own.csv", "6", "2", "3", "1"]]);
+      expect(await page.$$eval("#states tbody tr", (rows) => rows.map((r) => (r as HTMLElement).dataset.state))).toEqual(["Ciudad de México", "Jalisco"]);
+      expect(log.problems).toEqual([]);
+      expect(log.blocked).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
