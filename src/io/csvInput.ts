@@ -102,6 +102,9 @@ export interface CsvInput {
  * A CSV given as text or bytes: a string (text already: read as UTF-8, whatever the encoding
  * option says), a `Blob` or `File` (its bytes, in the chosen encoding), or a web
  * `ReadableStream` of bytes (read as it arrives).
+ * @example
+ * const csv: CsvText = new Blob(["id,TG,TC,PG,PC\nA,0.46,0.54,0.23,0.32\n"]);
+ * (await scoreCsv(csv, { edition: "2017" })).scores[0]!.value // => 0.3875
  */
 export type CsvText = string | Blob | ReadableStream<Uint8Array>;
 

@@ -27,7 +27,12 @@ export function chosenRubric(options: RubricChoice, caller: string): CompiledRub
   throw new TypeError(`${caller}: give options.edition ("2017", "2019") or options.rubric`);
 }
 
-/** What scoring a survey gives, whatever the door: the scores, what was not used, and the account. */
+/**
+ * What scoring a survey gives, whatever the door: the scores, what was not used, and the account.
+ * @example
+ * const s: ScoredInput = await scoreCsv("id,TG,TC,PG,PC\nA,0.5,0.5,0.5,0.5\nB,0.5,,0.5,0.5,0.5\n", { edition: "2017" });
+ * [s.scores.length, s.rejectCounts, s.accounts[0]!.rejected] // => [1, { column_count: 1 }, 1]
+ */
 export interface ScoredInput {
   readonly rubric: CompiledRubric;
   /** One explained result per body read, in file order (as `scoreBody` returns them). */

@@ -6,7 +6,12 @@ import { asLibraryError, CollectingRejects, lineCollector, openBodyFile, type Bo
 
 export type { RubricChoice } from "../io/scoreCsv.js";
 
-/** Options of `readBodies`. */
+/**
+ * Options of `readBodies`.
+ * @example
+ * const options: ReadBodiesOptions = { edition: "2017", map: { id: "SO" }, onReject: (r) => console.log(r.reason) };
+ * options.map // => { id: "SO" }
+ */
 export type ReadBodiesOptions = BodyFileOptions &
   RubricChoice & {
     /** Called with each rejected row as it is found (they are also collected in `rejects`). */
@@ -16,6 +21,10 @@ export type ReadBodiesOptions = BodyFileOptions &
 /**
  * The bodies of a survey file, read as `ogmetric score` reads them. Iterate it once
  * (`for await`); `rejects`, `warnings` and `accounts` fill as it goes and are complete at the end.
+ * @example
+ * const reader: BodyReader = readBodies("fixtures/mga2017-sample.csv", { edition: "2017", observations: ["fixtures/mga2017-sample-requests.csv"] });
+ * const bodies = await reader.toArray();
+ * [bodies.length, reader.rejects.length, reader.accounts[0]!.dataLines] // => [1000, 0, 1000]
  */
 export class BodyReader implements AsyncIterable<BodyInput> {
   readonly file: string;

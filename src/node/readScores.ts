@@ -13,7 +13,12 @@ import { RejectLog, recordText } from "../cli/rejects.js";
 import { Reporter } from "../cli/report.js";
 import { asLibraryError, CollectingRejects, lineCollector, type FileAccount, type RowReject } from "./bodyFile.js";
 
-/** Options of `readScores`. */
+/**
+ * Options of `readScores`.
+ * @example
+ * const options: ReadScoresOptions = { edition: "2017", map: { id: "SO" }, delimiter: ";" };
+ * options.edition // => "2017"
+ */
 export interface ReadScoresOptions {
   /** The rubric that wrote the file; default the built-in edition whose `rubric` tag (id@version#hash) the file carries. */
   readonly rubric?: CompiledRubric;
@@ -24,7 +29,17 @@ export interface ReadScoresOptions {
   readonly delimiter?: string;
 }
 
-/** A scores file read back: one result per body, with its rubric. */
+/**
+ * A scores file read back: one result per body, with its rubric.
+ * @example
+ * import { writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const path = join(tmpdir(), "ogmetric-example-scores-2017.csv");
+ * writeFileSync(path, `id,state,rubric,iga\nA,Jalisco,${rubric.id}@${rubric.version}#${rubric.hash.slice(0, 12)},0.5\n`);
+ * const file: ScoresFile = await readScores(path);
+ * file.accounts // => [{ file: path, dataLines: 1, used: 1, rejected: 0, blank: 0 }]
+ */
 export interface ScoresFile {
   readonly file: string;
   readonly rubric: CompiledRubric;
@@ -56,8 +71,13 @@ const STATUS_NAMES: Record<number, NodeStatus> = { [VALUE_PRESENT]: "scored", [V
  * @throws InputFileError for a file that cannot be used (no id, an id used twice, no node column,
  *   an unknown rubric tag, two tags), CsvError for an unreadable file
  * @example
- * const s = await readScores("scores-2017.csv");
- * s.rubric.id // => "mga-2017"
+ * import { writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const path = join(tmpdir(), "ogmetric-example-scores-2017.csv");
+ * writeFileSync(path, `id,state,rubric,iga\nA,Jalisco,${rubric.id}@${rubric.version}#${rubric.hash.slice(0, 12)},0.5\n`);
+ * const s = await readScores(path);
+ * [s.rubric.id, s.scores[0]!.value, s.scores[0]!.fields] // => ["mga-2017", 0.5, { state: "Jalisco" }]
  */
 export async function readScores(path: string, options: ReadScoresOptions = {}): Promise<ScoresFile> {
   const warnings: string[] = [];
