@@ -7,7 +7,7 @@
  *   node examples/browser/build.mjs          build, and print the sizes (minified, gzipped)
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -50,5 +50,5 @@ export async function buildPage(options = {}) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { outdir, sizes } = await buildPage();
   for (const [f, s] of Object.entries(sizes)) console.log(`${f.padEnd(12)} ${(s.bytes / 1024).toFixed(1).padStart(7)} KB  ${(s.gzip / 1024).toFixed(1).padStart(6)} KB gzipped`);
-  console.log(`built ${outdir}`);
+  console.log(`built ${relative(process.cwd(), outdir) || "."}`);
 }
