@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { CsvEncoding } from "./decodeChunks.js";
 import { openCsvRecords } from "./byteSource.js";
 import type { CsvCounts, CsvReadOptions, CsvRecordReader } from "./csvRecordReader.js";
-import { rowBatch, type CsvBatch, type CsvRows } from "./csvInput.js";
+import { rowBatch, type CsvBatch } from "./csvInput.js";
 
 export type { CsvBatch } from "./csvInput.js";
 
@@ -39,7 +39,7 @@ export {
  * for await (const batch of csv) for (const row of batch.rows) names.push(row[1]!);
  * names // => ["Uno", "Dos, Tres"]
  */
-export class CsvReader implements CsvRows {
+export class CsvReader implements AsyncIterable<CsvBatch> {
   readonly #records: CsvRecordReader;
 
   private constructor(records: CsvRecordReader) {
