@@ -23,7 +23,15 @@ import type { BodyScore, NodeScore, NodeStatus } from "../score/scoreBody.js";
 import type { ComparisonPlan, PlanSide, UpperPair } from "./comparisonPlan.js";
 import { ROLE_COMPONENT, ROLE_ONLY, ROLE_UPPER } from "./comparisonPlan.js";
 
-/** One component's part in a body's (or a group's) difference. */
+/**
+ * One component's part in a body's (or a group's) difference.
+ * @example
+ * const r19 = loadEdition("2019");
+ * const from = { rubric, scores: [scoreBody(rubric, { id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.5, PC: 0.5 } })] };
+ * const to = { rubric: r19, scores: [scoreBody(r19, { id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.5, PC: 1 } })] };
+ * const e: ComponentEffect = compareScores(from, to).bodies[0]!.attribution!.components.find((x) => x.code === "pc.recep")!;
+ * e // => { code: "pc.recep", weight: 0, value: 0.0375, total: 0.0375 }
+ */
 export interface ComponentEffect {
   /** The component's code in the `to` rubric. */
   readonly code: string;
@@ -35,7 +43,17 @@ export interface ComponentEffect {
   readonly total: number;
 }
 
-/** How a difference at the root splits: per component, and the parts in one rubric only. */
+/**
+ * How a difference at the root splits: per component, and the parts in one rubric only.
+ * @example
+ * const r19 = loadEdition("2019");
+ * const from = { rubric, scores: [scoreBody(rubric, { id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.5, PC: 0.5 } })] };
+ * const to = { rubric: r19, scores: [scoreBody(r19, { id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.5, PC: 1 } })] };
+ * const b = compareScores(from, to).bodies[0]!;
+ * const a: Attribution = b.attribution!;
+ * [b.diff, a.onlyFrom, a.onlyTo]; // => [0.125, 0, 0]
+ * a.components.filter((x) => x.total !== 0).map((x) => [x.code, x.total]) // => [["pc.met", 0.025], ["pc.recep", 0.0375], ["pc.act", 0.0375], ["pc.cel", 0.025]]
+ */
 export interface Attribution {
   readonly components: readonly ComponentEffect[];
   /** Effect of the parts that exist in the `from` rubric only (their contribution leaving). */

@@ -4,7 +4,17 @@ import { buildComparison, crosswalkFor, type CompareOptions, type Comparison, ty
 import { planComparison } from "./comparisonPlan.js";
 import { translateInput } from "./translateInput.js";
 
-/** Options of `compareEditions`. */
+/**
+ * Options of `compareEditions`.
+ * @example
+ * // 2019 data read as 2017: 2017's tg.ai (a leaf) takes 2019's tg.ai, made of request records.
+ * const input = { id: "A", values: { "tg.ai.respuesta": 1, "tg.ai.plazo": 1, "tg.ai.prorroga": 1 } };
+ * const bridged = compareEditions([input], loadEdition("2019"), rubric).bodies[0]!;
+ * [bridged.bridged, bridged.nodes.find((n) => n.to === "tg.ai")!.valueTo] // => [["tg.ai"], 1]
+ * const options: CompareEditionsOptions = { bridge: false };
+ * const plain = compareEditions([input], loadEdition("2019"), rubric, options).bodies[0]!;
+ * [plain.bridged, plain.nodes.find((n) => n.to === "tg.ai")!.statusTo] // => [[], "missing"]
+ */
 export interface CompareEditionsOptions extends CompareOptions {
   /**
    * Let a `to` node whose subtree received no input take its partner's value under `from`
@@ -34,7 +44,7 @@ export interface CompareEditionsOptions extends CompareOptions {
  * @throws RangeError when no crosswalk joins the rubrics or their roots are not mapped; TypeError
  *   for an input `scoreBody` cannot read
  * @example
- * compareEditions([{ id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], loadEdition("2017"), loadEdition("2019")).bodies[0].diff // => 0
+ * compareEditions([{ id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], loadEdition("2017"), loadEdition("2019")).bodies[0]!.diff // => 0
  */
 export function compareEditions(inputs: Iterable<BodyInput>, from: CompiledRubric, to: CompiledRubric, options: CompareEditionsOptions = {}): Comparison {
   const plan = planComparison(from, to, crosswalkFor(from, to, options.crosswalk, "compareEditions"), options);

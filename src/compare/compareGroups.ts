@@ -16,7 +16,14 @@ import { planComparison, type CrosswalkPair } from "./comparisonPlan.js";
 import type { Comparison, CompareOptions, NodeComparison, ScoreSet } from "./compareScores.js";
 import { crosswalkFor, sideLabels } from "./compareScores.js";
 
-/** One group compared. */
+/**
+ * One group compared.
+ * @example
+ * const c = compareEditions([{ id: "A", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], rubric, loadEdition("2019"));
+ * const g: GroupComparison = compareGroups(c, ["state"]).groups[0]!;
+ * [g.key, g.stateCode, g.bodies, g.n, g.nFrom, g.nTo]; // => [["Jalisco"], "14", 1, 1, 1, 1]
+ * [g.from, g.to, g.diff, g.rankShift, g.attribution!.components.length] // => [0.35, 0.35, 0, 0, 17]
+ */
 export interface GroupComparison {
   /** One value per grouping field (canonical state names for `state`). */
   readonly key: readonly string[];
@@ -46,7 +53,13 @@ export interface GroupComparison {
   readonly nodes?: readonly NodeComparison[];
 }
 
-/** A group comparison table. */
+/**
+ * A group comparison table.
+ * @example
+ * const c = compareEditions([{ id: "A", fields: { state: "Atlantis" }, values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], rubric, loadEdition("2019"));
+ * const t: GroupComparisonTable = compareGroups(c, ["state"]);
+ * [t.by, t.paired, t.groups.length, t.issues.map((i) => i.code)] // => [["state"], true, 1, ["unknown_state"]]
+ */
 export interface GroupComparisonTable {
   readonly by: readonly string[];
   /**
@@ -59,7 +72,17 @@ export interface GroupComparisonTable {
   readonly issues: readonly Issue[];
 }
 
-/** Options of the group tables. */
+/**
+ * Options of the group tables.
+ * @example
+ * const bodies = [
+ *   { id: "A", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.25, PC: 0.25 } },
+ *   { id: "B", fields: { state: "Colima" }, values: { TG: 0.5, TC: 0.5, PG: 0.3, PC: 0.3 } },
+ * ];
+ * const options: GroupOptions = { order: "key", decimals: 1 };
+ * const t = compareGroups(compareEditions(bodies, rubric, loadEdition("2019")), ["state"], options);
+ * t.groups.map((g) => [g.key[0], g.from, g.rankFrom]) // => [["Colima", 0.4, 1], ["Jalisco", 0.375, 1]]
+ */
 export interface GroupOptions {
   /** Judge rank ties on values rounded to this many decimals; default exact values. */
   readonly decimals?: number;
@@ -78,7 +101,14 @@ export interface GroupOptions {
  * @param options - rank precision and order
  * @returns the table
  * @example
- * compareGroups(comparison, ["state"]).groups[0].diff // => 0.0412
+ * const r19 = loadEdition("2019");
+ * const body = (r: CompiledRubric, id: string, state: string, t: number, p: number) => scoreBody(r, { id, fields: { state }, values: { TG: t, TC: t, PG: p, PC: p } });
+ * const c = compareScores(
+ *   { rubric, scores: [body(rubric, "A", "Jalisco", 0.5, 0.25), body(rubric, "B", "Colima", 0.75, 0.5)] },
+ *   { rubric: r19, scores: [body(r19, "A", "Jalisco", 1, 0.5), body(r19, "B", "Colima", 0.75, 0.25)] },
+ * );
+ * compareGroups(c, ["state"]).groups.map((g) => [g.key[0], g.from, g.to, g.diff, g.rankShift]); // => [["Jalisco", 0.375, 0.75, 0.375, 1], ["Colima", 0.625, 0.5, -0.125, -1]]
+ * compareGroups(c, []).groups[0]!.diff // => 0.125
  */
 export function compareGroups(comparison: Comparison, by: readonly string[], options: GroupOptions = {}): GroupComparisonTable {
   const K = comparison.components.length;
@@ -192,7 +222,13 @@ function decimalsOf(options: GroupOptions): { decimals?: number } {
  * @param options - crosswalk, rank precision, order
  * @returns the table (`paired: false`)
  * @example
- * compareGroupMeans(published2017, sample2019, ["state"]).groups.length // => 33
+ * const r19 = loadEdition("2019");
+ * const body = (r: CompiledRubric, id: string, state: string, t: number, p: number) => scoreBody(r, { id, fields: { state }, values: { TG: t, TC: t, PG: p, PC: p } });
+ * const from = { rubric, scores: [body(rubric, "A", "Jalisco", 0.5, 0.25), body(rubric, "B", "Colima", 0.75, 0.5)] };
+ * const to = { rubric: r19, scores: [body(r19, "C", "Jalisco", 1, 0.5)] };
+ * const t = compareGroupMeans(from, to, ["state"]);
+ * t.paired // => false
+ * t.groups.map((g) => [g.key[0], g.nFrom, g.nTo, g.from, g.to, g.diff]) // => [["Jalisco", 1, 1, 0.375, 0.75, 0.375], ["Colima", 1, 0, 0.625, null, null]]
  */
 export function compareGroupMeans(from: ScoreSet, to: ScoreSet, by: readonly string[], options: GroupOptions & Pick<CompareOptions, "crosswalk" | "labels"> = {}): GroupComparisonTable {
   const plan = planComparison(from.rubric, to.rubric, crosswalkFor(from.rubric, to.rubric, options.crosswalk, "compareGroupMeans"));

@@ -15,7 +15,13 @@ import { attributeBody, type Attribution } from "./attribution.js";
 import { compareGroups, type GroupComparisonTable } from "./compareGroups.js";
 import { planComparison, type AttributionMethod, type ComparisonPlan, type ComponentInfo, type CrosswalkPair, type PlanOptions } from "./comparisonPlan.js";
 
-/** A rubric as a comparison names it. */
+/**
+ * A rubric as a comparison names it.
+ * @example
+ * const s: RubricSummary = compareEditions([], rubric, loadEdition("2019"), { labels: { from: "MGA 2017" } }).from;
+ * [s.id, s.version, s.edition, s.label] // => ["mga-2017", "1.0.0", "2017", "MGA 2017"]
+ * compareEditions([], rubric, rubric).to.label // => "2017 (to)"
+ */
 export interface RubricSummary {
   readonly id: string;
   readonly version: string;
@@ -25,7 +31,13 @@ export interface RubricSummary {
   readonly label: string;
 }
 
-/** Both values of one crosswalked node for one unit. */
+/**
+ * Both values of one crosswalked node for one unit.
+ * @example
+ * const c = compareEditions([{ id: "A", values: { "tg.tr": 0.75 } }], rubric, loadEdition("2019"));
+ * const n: NodeComparison = c.bodies[0]!.nodes.find((x) => x.from === "tg.tr")!;
+ * n // => { from: "tg.tr", to: "tg.ta", valueFrom: 0.75, valueTo: 0.75, statusFrom: "scored", statusTo: "scored", diff: 0 }
+ */
 export interface NodeComparison {
   /** Code in the `from` rubric. */
   readonly from: string;
@@ -39,7 +51,16 @@ export interface NodeComparison {
   readonly diff: number | null;
 }
 
-/** One body compared. */
+/**
+ * One body compared.
+ * @example
+ * const r19 = loadEdition("2019");
+ * const body = (r: CompiledRubric, id: string, t: number, p: number) => scoreBody(r, { id, values: { TG: t, TC: t, PG: p, PC: p } });
+ * const c = compareScores({ rubric, scores: [body(rubric, "A", 0.5, 0.25), body(rubric, "B", 0.75, 0.5)] }, { rubric: r19, scores: [body(r19, "A", 1, 0.5), body(r19, "B", 0.75, 0.25)] });
+ * const b: BodyComparison = c.bodies[0]!;
+ * [b.id, b.from, b.to, b.diff, b.rankFrom, b.rankTo, b.rankShift] // => ["A", 0.375, 0.75, 0.375, 2, 1, 1]
+ * b.assumed // => ["tg.ai", "tg.tr → tg.ta"]
+ */
 export interface BodyComparison {
   readonly id: string;
   /** Identity and grouping fields (the `to` result's, completed by the `from` result's). */
@@ -71,7 +92,16 @@ export interface BodyComparison {
   readonly note?: string;
 }
 
-/** A body found under one rubric only (`compareScores`): listed, never dropped. */
+/**
+ * A body found under one rubric only (`compareScores`): listed, never dropped.
+ * @example
+ * const a = scoreBody(rubric, { id: "A", fields: { name: "Sonora" }, values: { TG: 0.5 } });
+ * const b = scoreBody(rubric, { id: "B", fields: { name: "SONORA" }, values: { TG: 0.5 } });
+ * const u: UnmatchedBody = compareScores({ rubric, scores: [a] }, { rubric, scores: [b] }).unmatched[0]!;
+ * [u.side, u.id, u.status] // => ["from", "A", "missing"]
+ * u.reason // => 'only under 2017 (from): no body with id "A" under 2017 (to)'
+ * u.suggestions // => [{ id: "B", name: "SONORA" }]
+ */
 export interface UnmatchedBody {
   /** The side it was found on. */
   readonly side: "from" | "to";
@@ -84,7 +114,13 @@ export interface UnmatchedBody {
   readonly suggestions: readonly { readonly id: string; readonly name: string }[];
 }
 
-/** The result of comparing results under two rubrics. */
+/**
+ * The result of comparing results under two rubrics.
+ * @example
+ * const c: Comparison = compareEditions([{ id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], rubric, loadEdition("2019"));
+ * [c.from.label, c.to.label, c.root, c.method]; // => ["2017", "2019", { from: "iga", to: "iga" }, "two_factor"]
+ * [c.components.length, c.pairs.length, c.onlyFrom, c.onlyTo, c.bodies.length, c.unmatched.length] // => [17, 26, [], [], 1, 0]
+ */
 export interface Comparison {
   readonly from: RubricSummary;
   readonly to: RubricSummary;
@@ -107,7 +143,13 @@ export interface Comparison {
   readonly groups?: GroupComparisonTable;
 }
 
-/** Options of `compareScores` and `compareEditions`. */
+/**
+ * Options of `compareScores` and `compareEditions`.
+ * @example
+ * const options: CompareOptions = { by: ["state"], rankDecimals: 2, labels: { from: "MGA 2017", to: "MGA 2019" } };
+ * const c = compareEditions([{ id: "A", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], rubric, loadEdition("2019"), options);
+ * [c.to.label, c.rankDecimals, c.groups!.groups[0]!.key] // => ["MGA 2019", 2, ["Jalisco"]]
+ */
 export interface CompareOptions extends PlanOptions {
   /**
    * The crosswalk between the two rubrics (either direction); default the built-in one between two
@@ -122,7 +164,12 @@ export interface CompareOptions extends PlanOptions {
   readonly labels?: { readonly from?: string; readonly to?: string };
 }
 
-/** Results under one rubric: what `scoreFile` returns, or a rubric with `scoreBody` results. */
+/**
+ * Results under one rubric: what `scoreFile` returns, or a rubric with `scoreBody` results.
+ * @example
+ * const set: ScoreSet = { rubric, scores: [scoreBody(rubric, { id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } })] };
+ * compareScores(set, set).bodies[0]!.diff // => 0
+ */
 export interface ScoreSet {
   readonly rubric: CompiledRubric;
   readonly scores: Iterable<BodyScore>;
@@ -328,8 +375,11 @@ export function foldName(name: string): string {
  * @throws RangeError for an id missing or repeated on one side, a result of another rubric, or
  *   rubrics that no crosswalk joins
  * @example
- * const c = compareScores({ rubric: r17, scores: [a17] }, { rubric: r19, scores: [a19] });
- * c.bodies[0].diff // => 0.0125
+ * const r19 = loadEdition("2019");
+ * const from = { rubric, scores: [scoreBody(rubric, { id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.25, PC: 0.25 } })] };
+ * const to = { rubric: r19, scores: [scoreBody(r19, { id: "A", values: { TG: 1, TC: 1, PG: 0.5, PC: 0.5 } })] };
+ * const c = compareScores(from, to);
+ * [c.bodies[0]!.from, c.bodies[0]!.to, c.bodies[0]!.diff] // => [0.375, 0.75, 0.375]
  */
 export function compareScores(from: ScoreSet, to: ScoreSet, options: CompareOptions = {}): Comparison {
   const plan = planComparison(from.rubric, to.rubric, crosswalkFor(from.rubric, to.rubric, options.crosswalk, "compareScores"), options);

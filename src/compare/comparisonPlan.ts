@@ -27,15 +27,30 @@ import { checkCrosswalk, CrosswalkError } from "../rubric/crosswalk.js";
 import type { Crosswalk, CrosswalkMapping, CrosswalkRelation } from "../rubric/crosswalkSchema.js";
 import type { MissingPolicy, NotApplicablePolicy, Rule } from "../rubric/schema.js";
 
-/** How the difference at the root is attributed (see `docs/compare.md`). */
+/**
+ * How the difference at the root is attributed (see `docs/compare.md`).
+ * @example
+ * const method: AttributionMethod = compareEditions([], rubric, loadEdition("2019")).method;
+ * method // => "two_factor"
+ * compareEditions([], rubric, loadEdition("2019"), { method: "shapley" }).method // => "shapley"
+ */
 export type AttributionMethod = "two_factor" | "shapley";
 
-/** Most players a Shapley attribution enumerates (2^14 coalitions per body). */
+/**
+ * Most players a Shapley attribution enumerates (2^14 coalitions per body).
+ * @example
+ * MAX_SHAPLEY_PLAYERS // => 14
+ */
 export const MAX_SHAPLEY_PLAYERS = 14;
 /** Depth of the components in a Shapley attribution unless asked otherwise: the root's grandchildren. */
 export const DEFAULT_SHAPLEY_DEPTH = 2;
 
-/** Two nodes the crosswalk maps to each other (main tree or views). */
+/**
+ * Two nodes the crosswalk maps to each other (main tree or views).
+ * @example
+ * const p: CrosswalkPair = compareEditions([], rubric, loadEdition("2019")).pairs.find((x) => x.to === "tg.ta")!;
+ * p // => { from: "tg.tr", to: "tg.ta", relation: "assumed_equivalent", assumed: true, label: "tg.tr → tg.ta", assumedBelow: ["tg.tr → tg.ta"] }
+ */
 export interface CrosswalkPair {
   /** Code in the `from` rubric. */
   readonly from: string;
@@ -55,7 +70,12 @@ export interface CrosswalkPair {
   readonly assumedBelow: readonly string[];
 }
 
-/** A component of the attribution: a crosswalked pair that is not broken down further. */
+/**
+ * A component of the attribution: a crosswalked pair that is not broken down further.
+ * @example
+ * const k: ComponentInfo = compareEditions([], rubric, loadEdition("2019")).components[1]!;
+ * k // => { code: "tg.ta", from: "tg.tr", label: "tg.tr → tg.ta", assumed: true, depth: 3 }
+ */
 export interface ComponentInfo {
   /** Its code in the `to` rubric (the `attr:<code>` column). */
   readonly code: string;
@@ -130,7 +150,13 @@ export interface ComparisonPlan {
   readonly players: number;
 }
 
-/** Options that shape a plan. */
+/**
+ * Options that shape a plan.
+ * @example
+ * const options: PlanOptions = { method: "shapley", depth: 1 };
+ * const c = compareEditions([], rubric, loadEdition("2019"), options);
+ * [c.method, c.components.map((k) => k.code)] // => ["shapley", ["t", "p"]]
+ */
 export interface PlanOptions {
   /** `auto` (default): two-factor where every rule above the components is arithmetic, else Shapley. */
   readonly method?: "auto" | AttributionMethod;

@@ -8,7 +8,13 @@ import type { NodeStatus } from "../score/scoreBody.js";
 import type { Comparison, NodeComparison } from "./compareScores.js";
 import type { GroupComparisonTable } from "./compareGroups.js";
 
-/** One value of one node of one unit under one edition. */
+/**
+ * One value of one node of one unit under one edition.
+ * @example
+ * const c = compareEditions([{ id: "A", values: { "tg.tr": 0.75 } }], rubric, loadEdition("2019"));
+ * const r: TidyRecord = tidyComparison(c).find((x) => x.code === "tg.tr")!;
+ * r // => { unit: "A", kind: "body", node: "tg.ta", code: "tg.tr", edition: "2017", side: "from", value: 0.75, rank: 1, status: "scored", assumed: ["tg.tr → tg.ta"] }
+ */
 export interface TidyRecord {
   /** The body's id, or the group's key (fields joined by " / "; "all" for a national row). */
   readonly unit: string;
@@ -28,13 +34,26 @@ export interface TidyRecord {
   readonly assumed: readonly string[];
 }
 
-/** A wide table: column names and rows of cells. */
+/**
+ * A wide table: column names and rows of cells.
+ * @example
+ * const c = compareEditions([{ id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], rubric, loadEdition("2019"));
+ * const w: WideTable = wideComparison(c);
+ * [w.columns.slice(0, 4), w.rows[0]!.slice(0, 4)] // => [["id", "iga_from", "iga_to", "diff"], ["A", 0.35, 0.35, 0]]
+ */
 export interface WideTable {
   readonly columns: readonly string[];
   readonly rows: readonly (readonly (string | number | null)[])[];
 }
 
-/** Options of the tables. */
+/**
+ * Options of the tables.
+ * @example
+ * const c = compareEditions([{ id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.25, PC: 0.25 } }, { id: "B", values: { TG: 0.5, TC: 0.5, PG: 0.3, PC: 0.3 } }], rubric, loadEdition("2019"));
+ * const root = (options?: TableOptions) => tidyComparison(c, undefined, options).filter((r) => r.node === "iga" && r.side === "from").map((r) => [r.value, r.rank]);
+ * root(); // => [[0.375, 2], [0.4, 1]]
+ * root({ rankDecimals: 1 }) // => [[0.375, 1], [0.4, 1]]
+ */
 export interface TableOptions {
   /** Judge rank ties on values rounded to this many decimals; default the comparison's. */
   readonly rankDecimals?: number;
@@ -56,7 +75,9 @@ function unitKey(key: readonly string[]): string {
  * @param options - rank precision
  * @returns the records
  * @example
- * tidyComparison(c).filter((r) => r.node === "iga").length // => 2 * c.bodies.length
+ * const c = compareEditions([{ id: "A", values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], rubric, loadEdition("2019"));
+ * tidyComparison(c).filter((r) => r.node === "iga").map((r) => [r.unit, r.edition, r.value, r.rank]) // => [["A", "2017", 0.35, 1], ["A", "2019", 0.35, 1]]
+ * tidyComparison(c).length // => 2 * c.pairs.length * c.bodies.length
  */
 export function tidyComparison(comparison: Comparison, groups?: GroupComparisonTable, options: TableOptions = {}): TidyRecord[] {
   const decimals = options.rankDecimals ?? comparison.rankDecimals;
@@ -109,6 +130,13 @@ function fieldNames(comparison: Comparison): string[] {
  * Unmatched bodies follow the joined ones, with their reason in `note`.
  * @param comparison - from `compareScores` or `compareEditions`
  * @returns columns and rows
+ * @example
+ * const r19 = loadEdition("2019");
+ * const from = { rubric, scores: [scoreBody(rubric, { id: "A", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.25, PC: 0.25 } })] };
+ * const to = { rubric: r19, scores: [scoreBody(r19, { id: "A", fields: { state: "Jalisco" }, values: { TG: 1, TC: 1, PG: 0.5, PC: 0.5 } })] };
+ * const w = wideComparison(compareScores(from, to));
+ * w.columns.slice(0, 9) // => ["id", "state", "iga_from", "iga_to", "diff", "rank_from", "rank_to", "rank_shift", "attr:tg.ai"]
+ * w.rows[0]!.slice(0, 8) // => ["A", "Jalisco", 0.375, 0.75, 0.375, 1, 1, 0]
  */
 export function wideComparison(comparison: Comparison): WideTable {
   const fields = fieldNames(comparison);
@@ -196,6 +224,11 @@ function statusCell(status: NodeStatus): string | null {
  * @param comparison - the comparison the table groups (for the component and node names)
  * @param table - from `compareGroups` or `compareGroupMeans`
  * @returns columns and rows
+ * @example
+ * const c = compareEditions([{ id: "A", fields: { state: "Jalisco" }, values: { TG: 0.5, TC: 0.5, PG: 0.2, PC: 0.2 } }], rubric, loadEdition("2019"));
+ * const w = wideGroups(c, compareGroups(c, ["state"]));
+ * w.columns.slice(0, 9) // => ["state", "state_code", "bodies", "n", "n_from", "n_to", "iga_from", "iga_to", "diff"]
+ * w.rows[0]!.slice(0, 9) // => ["Jalisco", "14", 1, 1, 1, 1, 0.35, 0.35, 0]
  */
 export function wideGroups(comparison: Pick<Comparison, "root" | "components" | "pairs">, table: GroupComparisonTable): WideTable {
   const root = comparison.root.to;

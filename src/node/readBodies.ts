@@ -9,8 +9,15 @@ export type { RubricChoice } from "../io/scoreCsv.js";
 /**
  * Options of `readBodies`.
  * @example
- * const options: ReadBodiesOptions = { edition: "2017", map: { id: "SO" }, onReject: (r) => console.log(r.reason) };
- * options.map // => { id: "SO" }
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,TG,TC,PG,PC\nA,0.5,0.5,0.2,0.2\nB,0.5,x,0.2,0.2\n");
+ * const codes: string[] = [];
+ * const options: ReadBodiesOptions = { edition: "2017", onReject: (r) => codes.push(r.code) };
+ * (await readBodies(file, options).toArray()).map((b) => b.id); // => ["A"]
+ * codes // => ["not_a_number"]
  */
 export type ReadBodiesOptions = BodyFileOptions &
   RubricChoice & {
@@ -22,9 +29,17 @@ export type ReadBodiesOptions = BodyFileOptions &
  * The bodies of a survey file, read as `ogmetric score` reads them. Iterate it once
  * (`for await`); `rejects`, `warnings` and `accounts` fill as it goes and are complete at the end.
  * @example
- * const reader: BodyReader = readBodies("fixtures/mga2017-sample.csv", { edition: "2017", observations: ["fixtures/mga2017-sample-requests.csv"] });
- * const bodies = await reader.toArray();
- * [bodies.length, reader.rejects.length, reader.accounts[0]!.dataLines] // => [1000, 0, 1000]
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,state,TG,TC,PG,PC\nA,Jalisco,0.5,0.5,0.2,0.2\nB,Colima,0.5,x,0.2,0.2\n");
+ * const reader: BodyReader = readBodies(file, { edition: "2017" });
+ * const bodies: BodyInput[] = [];
+ * for await (const body of reader) bodies.push(body);
+ * bodies.map((b) => [b.id, b.fields, b.values]); // => [["A", { state: "Jalisco" }, { tg: "0.5", tc: "0.5", pg: "0.2", pc: "0.2" }]]
+ * reader.rejects.map((r) => [r.row, r.columnName, r.code]); // => [[3, "TC", "not_a_number"]]
+ * reader.accounts.map((a) => [a.dataLines, a.used, a.rejected]) // => [[2, 1, 1]]
  */
 export class BodyReader implements AsyncIterable<BodyInput> {
   readonly file: string;

@@ -16,8 +16,13 @@ import { asLibraryError, CollectingRejects, lineCollector, type FileAccount, typ
 /**
  * Options of `readScores`.
  * @example
- * const options: ReadScoresOptions = { edition: "2017", map: { id: "SO" }, delimiter: ";" };
- * options.edition // => "2017"
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "scores.csv");
+ * writeFileSync(file, "clave,iga\nA,0.35\n");
+ * const options: ReadScoresOptions = { edition: "2017", map: { id: "clave" } };
+ * (await readScores(file, options)).scores.map((s) => [s.id, s.value, s.status]) // => [["A", 0.35, "scored"]]
  */
 export interface ReadScoresOptions {
   /** The rubric that wrote the file; default the built-in edition whose `rubric` tag (id@version#hash) the file carries. */
@@ -32,13 +37,15 @@ export interface ReadScoresOptions {
 /**
  * A scores file read back: one result per body, with its rubric.
  * @example
- * import { writeFileSync } from "node:fs";
+ * import { mkdtempSync, writeFileSync } from "node:fs";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
- * const path = join(tmpdir(), "ogmetric-example-scores-2017.csv");
- * writeFileSync(path, `id,state,rubric,iga\nA,Jalisco,${rubric.id}@${rubric.version}#${rubric.hash.slice(0, 12)},0.5\n`);
- * const file: ScoresFile = await readScores(path);
- * file.accounts // => [{ file: path, dataLines: 1, used: 1, rejected: 0, blank: 0 }]
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "scores.csv");
+ * writeFileSync(file, "id,iga,t,p\nA,0.35,0.5,0.2\nB,NA,,\n");
+ * const s: ScoresFile = await readScores(file, { rubric });
+ * [s.file === file, s.rubric.id, s.rejects, s.warnings]; // => [true, "mga-2017", [], []]
+ * s.scores.map((x) => [x.id, x.value, x.status]); // => [["A", 0.35, "scored"], ["B", null, "not_applicable"]]
+ * s.accounts.map((a) => [a.dataLines, a.used]) // => [[2, 2]]
  */
 export interface ScoresFile {
   readonly file: string;
@@ -71,13 +78,16 @@ const STATUS_NAMES: Record<number, NodeStatus> = { [VALUE_PRESENT]: "scored", [V
  * @throws InputFileError for a file that cannot be used (no id, an id used twice, no node column,
  *   an unknown rubric tag, two tags), CsvError for an unreadable file
  * @example
- * import { writeFileSync } from "node:fs";
+ * import { mkdtempSync, writeFileSync } from "node:fs";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
- * const path = join(tmpdir(), "ogmetric-example-scores-2017.csv");
- * writeFileSync(path, `id,state,rubric,iga\nA,Jalisco,${rubric.id}@${rubric.version}#${rubric.hash.slice(0, 12)},0.5\n`);
- * const s = await readScores(path);
- * [s.rubric.id, s.scores[0]!.value, s.scores[0]!.fields] // => ["mga-2017", 0.5, { state: "Jalisco" }]
+ * // A scores file as `ogmetric score` writes it: the rubric column tags each row with id@version#hash.
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "scores-2017.csv");
+ * const tag = `${rubric.id}@${rubric.version}#${rubric.hash.slice(0, 12)}`;
+ * writeFileSync(file, `id,name,rubric,iga,t,p\nA,Instituto A,${tag},0.35,0.5,0.2\n`);
+ * const s = await readScores(file);
+ * s.rubric.id // => "mga-2017"
+ * s.scores.map((x) => [x.id, x.fields, x.value]) // => [["A", { name: "Instituto A" }, 0.35]]
  */
 export async function readScores(path: string, options: ReadScoresOptions = {}): Promise<ScoresFile> {
   const warnings: string[] = [];

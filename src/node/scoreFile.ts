@@ -6,16 +6,28 @@ import type { BodyFileOptions } from "./bodyFile.js";
 /**
  * Options of `scoreFile`.
  * @example
- * const options: ScoreFileOptions = { edition: "2019", observations: ["fixtures/mga2019-sample-requests.csv", "fixtures/mga2019-sample-records.csv"] };
- * options.edition // => "2019"
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "clave,TG,TC,PG,PC\nA,0.5,0.5,0.2,0.2\n");
+ * const options: ScoreFileOptions = { edition: "2017", map: { id: "clave" } };
+ * (await scoreFile(file, options)).scores.map((s) => [s.id, s.value]) // => [["A", 0.35]]
  */
 export type ScoreFileOptions = BodyFileOptions & RubricChoice;
 
 /**
  * A survey file scored: every body's explained result, and what was not used.
  * @example
- * const s: ScoredFile = await scoreFile("fixtures/mga2017-sample.csv", { edition: "2017", observations: ["fixtures/mga2017-sample-requests.csv"] });
- * [s.file, s.accounts[0]!.dataLines] // => ["fixtures/mga2017-sample.csv", 1000]
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
+ * writeFileSync(file, "id,TG,TC,PG,PC\nA,0.5,0.5,0.2,0.2\nB,0.5,x,0.2,0.2\n");
+ * const s: ScoredFile = await scoreFile(file, { edition: "2017" });
+ * [s.file === file, s.rubric.id, s.warnings]; // => [true, "mga-2017", []]
+ * s.scores.map((x) => [x.id, x.value]); // => [["A", 0.35]]
+ * [s.rejects.length, s.rejectCounts] // => [1, { not_a_number: 1 }]
  */
 export interface ScoredFile extends ScoredInput {
   readonly file: string;

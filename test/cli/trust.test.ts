@@ -111,6 +111,24 @@ describe("choosing what to write", () => {
     expect(run("score", ...args, "--by", "type", "--nodes", "nope")).toMatchObject({ code: 2 });
   });
 
+  it("a table of some nodes aggregates just those, and equals those columns of the full table", () => {
+    const cut = (table: string[][], codes: string[]) => {
+      const keep = table[0]!.flatMap((name, i) => (["type", "bodies"].includes(name) || codes.includes(name.split(":")[0]!) ? [i] : []));
+      return table.map((row) => keep.map((i) => row[i]));
+    };
+    const stats = ["--by", "type", "--order", "key", "--stats", "median,sd,min,max,p10"];
+    const full = parseCsv(run("score", ...args, ...stats).stdout);
+    const some = run("score", ...args, ...stats, "--nodes", "pc,iga,tg.ai");
+    expect(some.code).toBe(0);
+    const table = parseCsv(some.stdout);
+    expect(table[0]!.filter((c) => !c.includes(":")).slice(2)).toEqual(["pc", "iga", "tg.ai"]);
+    const reordered = cut(full, ["pc", "iga", "tg.ai"]).map((row) => {
+      const header = cut(full, ["pc", "iga", "tg.ai"])[0]!;
+      return table[0]!.map((name) => row[header.indexOf(name)]);
+    });
+    expect(table).toEqual(reordered);
+  });
+
   it("--order value ranks groups as published tables do: ties share the best rank, the next one skips", () => {
     const r = run("score", ...args, "--by", "state", "--order", "value", "--round", "2", "--nodes", "iga", "--columns", "value");
     expect(r.code).toBe(0);

@@ -111,7 +111,9 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
       }
     }
 
-    if (pass.aggregator) writeTable(pass.aggregator.result(), out.sink, { ...o, nodes: o.nodes }, reporter, nodes);
+    // A table of some nodes holds just those, in the order asked for (see scorePass).
+    const tableNodes = nodes.length < rubric.size ? nodes.map((_, k) => k) : nodes;
+    if (pass.aggregator) writeTable(pass.aggregator.result(), out.sink, { ...o, nodes: o.nodes }, reporter, tableNodes);
     else if (pass.ranked) await writeRanked(pass.ranked, out, o);
     reportAccount(reporter, rejects, o.input, pass.dataLines, { count: pass.scored, what: pass.scored === 1 ? "body scored" : "bodies scored" });
     for (const f of observationLines) {
@@ -196,6 +198,11 @@ async function scorePass(
   const ranked = rankedOutput ? new RankedRows() : undefined;
   const lead = nodes[0]!;
   let aggregator: Aggregator | undefined;
+  // A table of some nodes (--nodes) aggregates only those: their values are gathered per body, so
+  // medians keep values of the nodes asked for, not of every node.
+  const some = nodes.length < rubric.size;
+  const someValue = new Float64Array(some ? nodes.length : 0);
+  const someStatus = new Uint8Array(some ? nodes.length : 0);
   // Grouping fields read with one shared string per distinct value (a state, a type).
   let batch: CsvRecordBatch | undefined;
   let row = 0;
@@ -214,7 +221,7 @@ async function scorePass(
     else if (format === "json" && !ranked) sink.write("[");
   } else {
     const { names, quantiles } = splitStats(o.stats);
-    aggregator = new Aggregator(rubric.nodes.map((n) => n.code), {
+    aggregator = new Aggregator(nodes.map((j) => rubric.nodes[j]!.code), {
       by: o.by,
       stats: ["n", "mean", ...names],
       quantiles,
@@ -294,7 +301,13 @@ async function scorePass(
       }
 
       if (aggregator !== undefined) {
-        aggregator.add(field, value, status, rowNo);
+        if (some) {
+          for (let k = 0; k < nodes.length; k++) {
+            someValue[k] = value[nodes[k]!]!;
+            someStatus[k] = status[nodes[k]!]!;
+          }
+          aggregator.add(field, someValue, someStatus, rowNo);
+        } else aggregator.add(field, value, status, rowNo);
         continue;
       }
       let line: string;
