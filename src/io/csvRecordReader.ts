@@ -4,7 +4,7 @@
  * straight from the bytes, and make a string only for a field asked for as text.
  */
 
-import type Papa from "papaparse";
+import Papa from "papaparse";
 import { DecodeError, decodeBytes, delimiterByte, firstInvalidUtf8, type CsvEncoding } from "./decodeChunks.js";
 import { RECORD_BLANK, RECORD_OK, RECORD_PROBLEM, RecordScanner, type RecordTable } from "./recordScanner.js";
 
@@ -47,19 +47,6 @@ export interface ByteSource {
   alloc?(size: number): Uint8Array;
   /** Whether the bytes are valid UTF-8 (Node: `buffer.isUtf8`); default the reader's own check. */
   isUtf8?(bytes: Uint8Array): boolean;
-}
-
-type PapaModule = typeof Papa;
-let papaparse: Promise<PapaModule> | undefined;
-
-/**
- * papaparse (which reads the fields of records holding a quote), loaded when the first reader
- * opens: imported statically, it would ride along in every browser bundle of the core, even an
- * app's that never reads a CSV (papaparse is not marked free of side effects).
- */
-function loadPapaparse(): Promise<PapaModule> {
-  papaparse ??= import("papaparse").then((m) => ((m as { default?: PapaModule }).default ?? (m as unknown as PapaModule)));
-  return papaparse;
 }
 
 /** Lets the event loop run (timers, signals, a page's input) before going on. */
@@ -278,10 +265,10 @@ export class CsvRecordBatch {
   #parsed: string[] = [];
 
   /** @internal Made by the reader. */
-  constructor(encoding: CsvEncoding, delimiter: string, papa: PapaModule) {
+  constructor(encoding: CsvEncoding, delimiter: string) {
     this.#encoding = encoding;
     this.#delimiter = delimiter;
-    this.#parser = new papa.Parser({ delimiter, newline: "\n", quoteChar: '"' });
+    this.#parser = new Papa.Parser({ delimiter, newline: "\n", quoteChar: '"' });
   }
 
   /** @internal Points the batch at the scanner's table and buffer. */
@@ -524,7 +511,7 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
   #unyielded = 0;
   #newline = "\n";
 
-  private constructor(src: ByteSource, file: string, options: CsvReadOptions, delimiterCode: number, papa: PapaModule) {
+  private constructor(src: ByteSource, file: string, options: CsvReadOptions, delimiterCode: number) {
     this.#src = src;
     this.file = file;
     this.totalBytes = src.size;
@@ -542,7 +529,7 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
       maxRow: Math.max(options.maxRowChars ?? DEFAULT_MAX_ROW_CHARS, maxField),
       decode: (bytes, start, end) => decodeBytes(bytes, start, end, encoding),
     });
-    this.#batch = new CsvRecordBatch(this.encoding, this.delimiter, papa);
+    this.#batch = new CsvRecordBatch(this.encoding, this.delimiter);
     this.#alloc = src.alloc ? (n) => src.alloc!(n) : (n) => new Uint8Array(n);
     this.#isUtf8 = src.isUtf8 ? (b) => src.isUtf8!(b) : (b) => firstInvalidUtf8(b, true) < 0;
     this.#buf = this.#alloc(Math.max(2 * this.#chunk, 1 << 16));
@@ -582,14 +569,7 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
     } catch (e) {
       throw new CsvError("read_error", file, describeFsError(e), undefined, undefined, { cause: e });
     }
-    let papa: PapaModule;
-    try {
-      papa = await loadPapaparse();
-    } catch (e) {
-      src.close();
-      throw e;
-    }
-    const reader = new CsvRecordReader(src, file, options, code, papa);
+    const reader = new CsvRecordReader(src, file, options, code);
     try {
       await reader.#readHeader();
     } catch (e) {
