@@ -57,7 +57,7 @@ function build() {
   const io = join(root, "src", "io");
   writeFileSync(
     join(tmp, "new.ts"),
-    `export * from ${JSON.stringify(join(io, "readCsv.ts"))};\nexport * from ${JSON.stringify(join(io, "csvRecordReader.ts"))};\nexport { IdLog } from ${JSON.stringify(join(root, "src", "cli", "idLog.ts"))};\n`,
+    `export * from ${JSON.stringify(join(io, "readCsv.ts"))};\nexport * from ${JSON.stringify(join(io, "csvRecordReader.ts"))};\nexport { openCsvRecords } from ${JSON.stringify(join(io, "byteSource.ts"))};\nexport { IdLog } from ${JSON.stringify(join(root, "src", "cli", "idLog.ts"))};\n`,
   );
   bundle(join(tmp, "new.ts"), join(out, "reader-new.mjs"));
   rmSync(tmp, { recursive: true, force: true });
@@ -129,9 +129,9 @@ async function child(job, path) {
     });
     rows -= 1; // the header
   } else if (job === "bytes" || job === "bytes-lean") {
-    const { CsvRecordReader, DECIMAL_PLAIN, DECIMAL_EMPTY, RECORD_OK, IdLog, TextPool, createDecimalSlot } = lib;
+    const { openCsvRecords, DECIMAL_PLAIN, DECIMAL_EMPTY, RECORD_OK, IdLog, TextPool, createDecimalSlot } = lib;
     const lean = job === "bytes-lean";
-    const csv = await CsvRecordReader.open(path);
+    const csv = await openCsvRecords(path);
     const id = csv.header.indexOf("id");
     const state = csv.header.indexOf("state");
     const values = csv.header.map((_, c) => c).filter((c) => !textCols.has(c));

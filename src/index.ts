@@ -2,8 +2,9 @@
  * ogmetric: the front door. What an application needs to score the Open Government Metric: load
  * and validate rubrics, score and explain bodies, aggregate, round and format, the state catalog,
  * crosswalks, and their types. Pure: no `node:` imports, so it runs unchanged in a browser, a
- * notebook or Node. Frames, integer codes and the kernel are behind `ogmetric/engine`; files and
- * CSV behind `ogmetric/node`.
+ * notebook or Node. A survey CSV given as a string, a `Blob` or a web stream is scored here
+ * (`scoreCsv`); files and streams of Node behind `ogmetric/node`, frames, integer codes and the
+ * kernel behind `ogmetric/engine`.
  * @module ogmetric
  */
 export type { Issue } from "./issue.js";
@@ -45,6 +46,12 @@ export {
 export { NOT_APPLICABLE_TOKENS } from "./score/readValue.js";
 export { createWeights, WeightVector } from "./score/weights.js";
 export { formatExplanation, type ExplanationOptions } from "./score/formatExplanation.js";
+
+export { scoreCsv, type ScoreCsvOptions, type ScoredInput, type CsvText, type RubricChoice } from "./io/scoreCsv.js";
+export { InputFileError, type BodyReadOptions, type RowReject, type FileAccount } from "./io/bodyFile.js";
+export { CsvError } from "./io/csvRecordReader.js";
+export { CsvWriter, csvCell, csvText, neutralizeFormula, type CsvWriteOptions } from "./io/writeCsv.js";
+export type { TextSink } from "./io/textSink.js";
 
 export { aggregate, STAT_NAMES, type AggregateOptions, type AggregateTable, type GroupStats, type NodeStats, type StatName } from "./aggregate/aggregateBy.js";
 export { roundHalfUp, formatFixed } from "./aggregate/round.js";

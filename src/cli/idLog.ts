@@ -34,6 +34,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { CsvRecordBatch } from "../io/csvRecordReader.js";
+import { detach } from "../internal/detach.js";
 
 /**
  * A repeated id: the row where it was first seen and the row that repeats it. `id` is the text
@@ -526,10 +527,4 @@ function checkRow(row: number, fn: string): void {
   if (!(row >= 1 && row <= 0x7fffffff && Number.isInteger(row))) throw new RangeError(`IdLog.${fn}: row must be a whole number from 1 to 2^31 - 1, received ${row}`);
 }
 
-/**
- * A standalone copy of a string: a slice of a big text (a CSV chunk) would keep the whole text
- * in memory as long as the slice lives.
- */
-export function detach(s: string): string {
-  return ` ${s}`.slice(1);
-}
+export { detach };

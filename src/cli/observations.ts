@@ -1,6 +1,6 @@
 import { BodyScorer, ObservationStore, READ_OK } from "../engine/index.js";
-import { CsvReader, type CsvReadOptions } from "../io/readCsv.js";
-import { isSameFile } from "../io/sameFile.js";
+import type { CsvReadOptions } from "../io/csvRecordReader.js";
+import type { CsvInput, CsvRows } from "../io/csvInput.js";
 import { CliError, at } from "./errors.js";
 import { cellReason, recordText, type RejectLog } from "./rejects.js";
 import type { Reporter } from "./report.js";
@@ -67,7 +67,7 @@ function planObservations(file: string, header: readonly string[], store: Observ
 /** An observations file whose header has been read and planned. */
 export interface ObservationFile {
   readonly file: string;
-  readonly csv: CsvReader;
+  readonly csv: CsvRows;
   readonly plan: ObservationPlan;
 }
 
@@ -76,8 +76,9 @@ export interface ObservationFile {
  * can check its inputs first).
  * @throws CliError for an unusable header (see `planObservations`)
  */
-export async function openObservationFile(store: ObservationStore, file: string, csvOptions: CsvReadOptions, idColumn: string | undefined): Promise<ObservationFile> {
-  const csv = await CsvReader.open(file, { ...csvOptions, name: file });
+export async function openObservationFile(store: ObservationStore, input: CsvInput, csvOptions: CsvReadOptions, idColumn: string | undefined): Promise<ObservationFile> {
+  const file = input.name;
+  const csv = await input.open(csvOptions);
   try {
     return { file, csv, plan: planObservations(file, csv.header, store, idColumn) };
   } catch (e) {
@@ -91,10 +92,10 @@ export async function openObservationFile(store: ObservationStore, file: string,
  * names counts too), and returns them with the set each one feeds.
  * @throws CliError for a file given twice or an unusable header
  */
-export async function openObservationFiles(store: ObservationStore, files: readonly string[], csvOptions: CsvReadOptions, idColumn: string | undefined): Promise<ObservationFile[]> {
+export async function openObservationFiles(store: ObservationStore, files: readonly CsvInput[], csvOptions: CsvReadOptions, idColumn: string | undefined): Promise<ObservationFile[]> {
   files.forEach((file, i) => {
-    const twin = files.findIndex((other, j) => j < i && isSameFile(other, file));
-    if (twin >= 0) throw new CliError(`--observations ${file}: the same file as --observations ${files[twin]}; giving it twice would count every observation twice`);
+    const twin = files.findIndex((other, j) => j < i && other.sameAs(file));
+    if (twin >= 0) throw new CliError(`--observations ${file.name}: the same file as --observations ${files[twin]!.name}; giving it twice would count every observation twice`);
   });
   const opened: ObservationFile[] = [];
   try {
@@ -182,7 +183,7 @@ export async function readObservationFile(
  * @returns rows rejected, per file
  */
 export async function rejectUnscoredObservations(
-  files: readonly string[],
+  files: readonly CsvInput[],
   csvOptions: CsvReadOptions,
   idColumn: string | undefined,
   unscored: ReadonlyMap<string, number | undefined>,
@@ -190,8 +191,9 @@ export async function rejectUnscoredObservations(
   rejects: RejectLog,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const file of files) {
-    const csv = await CsvReader.open(file, { ...csvOptions, name: file });
+  for (const observations of files) {
+    const file = observations.name;
+    const csv = await observations.open(csvOptions);
     try {
       let idCol = csv.header.indexOf("id");
       if (idColumn !== undefined && csv.header.includes(idColumn)) idCol = csv.header.indexOf(idColumn);

@@ -5,25 +5,27 @@
  * or any Node stream. Not exported from `ogmetric/node`.
  */
 
+import { isUtf8 } from "node:buffer";
 import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
+import { CsvRecordReader, type ByteSource, type CsvReadOptions } from "./csvRecordReader.js";
 
-/** A source of bytes read into a caller's buffer. */
-export interface ByteSource {
-  /** Size in bytes for a regular file, else undefined. */
-  readonly size: number | undefined;
-  /**
-   * Reads up to `length` bytes into `buf` at `offset`.
-   * @returns the bytes read (0 at the end), synchronously for a regular file
-   */
-  read(buf: Buffer, offset: number, length: number): number | Promise<number>;
-  /** Stops reading and releases the file or stream; a pending read then gives 0. */
-  close(): void;
+export type { ByteSource } from "./csvRecordReader.js";
+
+/** Node's buffers and UTF-8 check, for every Node source. */
+abstract class NodeSource {
+  alloc(size: number): Uint8Array {
+    return Buffer.allocUnsafe(size);
+  }
+
+  isUtf8(bytes: Uint8Array): boolean {
+    return isUtf8(bytes);
+  }
 }
 
 /** A regular file (or standard input redirected from one): `readSync` at a tracked position. */
-class FileSource implements ByteSource {
+class FileSource extends NodeSource implements ByteSource {
   readonly size: number | undefined;
   readonly #fd: number;
   readonly #own: boolean;
@@ -31,13 +33,14 @@ class FileSource implements ByteSource {
   #closed = false;
 
   constructor(fd: number, own: boolean, size: number, position: number | null) {
+    super();
     this.#fd = fd;
     this.#own = own;
     this.size = size;
     this.#position = position;
   }
 
-  read(buf: Buffer, offset: number, length: number): number {
+  read(buf: Uint8Array, offset: number, length: number): number {
     if (this.#closed) return 0;
     const n = readSync(this.#fd, buf, offset, length, this.#position);
     if (this.#position !== null) this.#position += n;
@@ -52,7 +55,7 @@ class FileSource implements ByteSource {
 }
 
 /** Any readable stream of bytes (a FIFO, a pipe, standard input, a caller's stream). */
-class StreamSource implements ByteSource {
+class StreamSource extends NodeSource implements ByteSource {
   readonly size = undefined;
   readonly #stream: Readable;
   readonly #chunks: AsyncIterator<Buffer | string>;
@@ -60,11 +63,12 @@ class StreamSource implements ByteSource {
   #closed = false;
 
   constructor(stream: Readable) {
+    super();
     this.#stream = stream;
     this.#chunks = stream[Symbol.asyncIterator]();
   }
 
-  async read(buf: Buffer, offset: number, length: number): Promise<number> {
+  async read(buf: Uint8Array, offset: number, length: number): Promise<number> {
     while (!this.#pending || this.#pending.length === 0) {
       if (this.#closed) return 0;
       let step: IteratorResult<Buffer | string>;
@@ -123,4 +127,16 @@ export function openByteSource(source: string | Readable): ByteSource {
     return new FileSource(fd, true, fstatSync(fd).size, 0);
   }
   return new StreamSource(createReadStream(source));
+}
+
+/**
+ * Opens a CSV file (a path, `-` for standard input, a FIFO) or a Node stream as a record reader.
+ * @param source - the path or stream
+ * @param options - as `CsvRecordReader.open`; the name defaults to the path (`<stdin>` for `-`, `<stream>` for a stream)
+ * @returns the reader, its header read
+ * @throws as `CsvRecordReader.open`
+ */
+export function openCsvRecords(source: string | Readable, options: CsvReadOptions = {}): Promise<CsvRecordReader> {
+  const name = options.name ?? (typeof source === "string" ? (source === "-" ? "<stdin>" : source) : "<stream>");
+  return CsvRecordReader.open(() => openByteSource(source), { ...options, name });
 }

@@ -4,12 +4,9 @@
  * straight from the bytes, and make a string only for a field asked for as text.
  */
 
-import { isUtf8 } from "node:buffer";
 import Papa from "papaparse";
-import { openByteSource, type ByteSource } from "./byteSource.js";
 import { DecodeError, decodeBytes, delimiterByte, firstInvalidUtf8, type CsvEncoding } from "./decodeChunks.js";
 import { RECORD_BLANK, RECORD_OK, RECORD_PROBLEM, RecordScanner, type RecordTable } from "./recordScanner.js";
-import type { Readable } from "node:stream";
 
 export { RECORD_BLANK, RECORD_OK, RECORD_PROBLEM } from "./recordScanner.js";
 
@@ -31,6 +28,32 @@ export const DEFAULT_MAX_ROW_CHARS = 8_388_608;
  * DEFAULT_MAX_COLUMNS // => 16384
  */
 export const DEFAULT_MAX_COLUMNS = 16_384;
+/**
+ * Where the reader's bytes come from: a file or a Node stream (`openByteSource`, Node only), or a
+ * string, a `Blob` or a web `ReadableStream` (`webByteSource`, anywhere). Pure: this module runs
+ * in a browser.
+ */
+export interface ByteSource {
+  /** Size in bytes when known and read synchronously (a regular file, a string), else undefined. */
+  readonly size: number | undefined;
+  /**
+   * Reads up to `length` bytes into `buf` at `offset`.
+   * @returns the bytes read (0 at the end), synchronously for a regular file or a string
+   */
+  read(buf: Uint8Array, offset: number, length: number): number | Promise<number>;
+  /** Stops reading and releases the file or stream; a pending read then gives 0. */
+  close(): void;
+  /** A buffer of `size` bytes (Node: `Buffer.allocUnsafe`, whose slicers decode fastest); default a `Uint8Array`. */
+  alloc?(size: number): Uint8Array;
+  /** Whether the bytes are valid UTF-8 (Node: `buffer.isUtf8`); default the reader's own check. */
+  isUtf8?(bytes: Uint8Array): boolean;
+}
+
+/** Lets the event loop run (timers, signals, a page's input) before going on. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise<void>((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** Bytes read at a time by default: 1 MiB from a file (fastest measured), any size a stream gives. */
 const DEFAULT_CHUNK_BYTES = 1 << 20;
 
@@ -176,7 +199,7 @@ export class TextPool {
   }
 
   /** @internal The string of bytes `start` to `end` of `buf`, shared when seen before. */
-  text(buf: Buffer, start: number, end: number, encoding: CsvEncoding): string {
+  text(buf: Uint8Array, start: number, end: number, encoding: CsvEncoding): string {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     const slots = this.#slots;
@@ -226,7 +249,7 @@ export class CsvRecordBatch {
   firstRow = 0;
   /** Records in the batch. */
   length = 0;
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Uint8Array = new Uint8Array(0);
   #start = new Int32Array(0);
   #end = new Int32Array(0);
   #firstSep = new Int32Array(0);
@@ -249,7 +272,7 @@ export class CsvRecordBatch {
   }
 
   /** @internal Points the batch at the scanner's table and buffer. */
-  set(buf: Buffer, t: RecordTable, firstRow: number): void {
+  set(buf: Uint8Array, t: RecordTable, firstRow: number): void {
     this.#buf = buf;
     this.#start = t.start;
     this.#end = t.end;
@@ -336,7 +359,7 @@ export class CsvRecordBatch {
    * @returns the buffer, valid until the next batch is asked for
    * @throws RangeError when the record has no such field
    */
-  fieldBytes(r: number, col: number, out: Int32Array): Buffer {
+  fieldBytes(r: number, col: number, out: Int32Array): Uint8Array {
     const f = this.#field(r, col, "fieldBytes");
     out[0] = col === 0 ? this.#start[r]! : this.#sep[f - 1]! + 1;
     out[1] = this.#sep[f]!;
@@ -466,7 +489,9 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
   readonly #chunk: number;
   readonly #maxColumns: number;
   readonly #utf8: boolean;
-  #buf: Buffer;
+  readonly #alloc: (size: number) => Uint8Array;
+  readonly #isUtf8: (bytes: Uint8Array) => boolean;
+  #buf: Uint8Array;
   /** Bytes of `#buf` filled, and validated (UTF-8). */
   #end = 0;
   #checked = 0;
@@ -502,15 +527,19 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
       utf8: this.#utf8,
       maxField,
       maxRow: Math.max(options.maxRowChars ?? DEFAULT_MAX_ROW_CHARS, maxField),
-      decode: (bytes, start, end) => decodeBytes(bytes as Buffer, start, end, encoding),
+      decode: (bytes, start, end) => decodeBytes(bytes, start, end, encoding),
     });
     this.#batch = new CsvRecordBatch(this.encoding, this.delimiter);
-    this.#buf = Buffer.allocUnsafe(Math.max(2 * this.#chunk, 1 << 16));
+    this.#alloc = src.alloc ? (n) => src.alloc!(n) : (n) => new Uint8Array(n);
+    this.#isUtf8 = src.isUtf8 ? (b) => src.isUtf8!(b) : (b) => firstInvalidUtf8(b, true) < 0;
+    this.#buf = this.#alloc(Math.max(2 * this.#chunk, 1 << 16));
   }
 
   /**
-   * Opens a CSV file (or stream) and reads its header.
-   * @param source - a file path, `-` for standard input, a FIFO's path, or a readable stream of bytes
+   * Opens a CSV file (or stream) and reads its header. In Node, `openCsvRecords` opens a path or a
+   * stream; anywhere, `webByteSource` gives the source of a string, a `Blob` or a web stream.
+   * @param source - opens the bytes (called once the options are checked; an error it throws is a
+   *   `CsvError` with code `read_error`)
    * @param options - encoding, delimiter, limits
    * @returns the reader, with `header` set
    * @throws CsvError when the file cannot be read, is empty, is not in the encoding, or its
@@ -519,7 +548,7 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
    *   one byte in the encoding
    * @throws RangeError for a limit or chunk size that is not a positive whole number
    */
-  static async open(source: string | Readable, options: CsvReadOptions = {}): Promise<CsvRecordReader> {
+  static async open(source: () => ByteSource, options: CsvReadOptions = {}): Promise<CsvRecordReader> {
     const delimiter = options.delimiter ?? ",";
     const encoding = options.encoding ?? "utf8";
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\r" || delimiter === "\n") {
@@ -533,10 +562,10 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
         throw new RangeError(`CsvReader.open: ${key} must be a whole number from 1 to 2^30, received ${v}`);
       }
     }
-    const file = options.name ?? (typeof source === "string" ? (source === "-" ? "<stdin>" : source) : "<stream>");
+    const file = options.name ?? "<stream>";
     let src: ByteSource;
     try {
-      src = openByteSource(source);
+      src = source();
     } catch (e) {
       throw new CsvError("read_error", file, describeFsError(e), undefined, undefined, { cause: e });
     }
@@ -624,7 +653,7 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
       // MiB, also inside one long record.
       if (this.#src.size !== undefined && this.#unyielded >= 1 << 20) {
         this.#unyielded = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
         if (this.#closed) return false;
       }
       await this.#read();
@@ -642,8 +671,8 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
   async #read(): Promise<void> {
     const want = this.#chunk;
     if (this.#buf.length - this.#end < want) {
-      const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#end + want));
-      this.#buf.copy(grown, 0, 0, this.#end);
+      const grown = this.#alloc(Math.max(this.#buf.length * 2, this.#end + want));
+      grown.set(this.#buf.subarray(0, this.#end), 0);
       this.#buf = grown;
     }
     let n: number;
@@ -702,7 +731,7 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
     }
     if (stop <= this.#checked) return;
     const bytes = buf.subarray(this.#checked, stop);
-    if (isUtf8(bytes)) {
+    if (this.#isUtf8(bytes)) {
       this.#checked = stop;
       return;
     }
@@ -785,7 +814,7 @@ export class CsvRecordReader implements AsyncIterable<CsvRecordBatch> {
 }
 
 function describeFsError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
+  const err = e as { readonly code?: unknown; readonly message?: string } | undefined;
   switch (err?.code) {
     case "ENOENT":
       return "no such file";

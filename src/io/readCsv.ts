@@ -1,6 +1,10 @@
 import type { Readable } from "node:stream";
 import type { CsvEncoding } from "./decodeChunks.js";
-import { CsvRecordReader, RECORD_BLANK, RECORD_OK, type CsvCounts, type CsvReadOptions, type CsvRowProblem } from "./csvRecordReader.js";
+import { openCsvRecords } from "./byteSource.js";
+import type { CsvCounts, CsvReadOptions, CsvRecordReader } from "./csvRecordReader.js";
+import { rowBatch, type CsvBatch } from "./csvInput.js";
+
+export type { CsvBatch } from "./csvInput.js";
 
 export {
   CsvError,
@@ -11,30 +15,6 @@ export {
   type CsvReadOptions,
   type CsvRowProblem,
 } from "./csvRecordReader.js";
-
-/**
- * Consecutive rows of a file, in order.
- * @example
- * import { Readable } from "node:stream";
- * const csv = await CsvReader.open(Readable.from(["id,iga\nA,0.5\n\nB,0.25\n"]));
- * const batches: CsvBatch[] = [];
- * for await (const batch of csv) batches.push(batch);
- * batches.map((b) => [b.firstRow, b.rows, b.blank]) // => [[2, [["A", "0.5"], [""], ["B", "0.25"]], 1]]
- */
-export interface CsvBatch {
-  /**
-   * The rows' fields. Row `i` has row number `firstRow + i` (the header is row 1, each record
-   * counts one row even when a quoted field spans lines). A blank line is the row `[""]`; a row
-   * that could not be read is its original text alone, `[text]` (see `problems`), except a
-   * `column_count` problem, whose fields are read. The arrays belong to the caller.
-   */
-  readonly rows: readonly (readonly string[])[];
-  readonly firstRow: number;
-  /** Rows that could not be read, by index in `rows`; undefined when every row was read. */
-  readonly problems: ReadonlyMap<number, CsvRowProblem> | undefined;
-  /** Blank lines in the batch. */
-  readonly blank: number;
-}
 
 /**
  * Streams a CSV file in batches of rows (arrays of strings, never one object per row), with
@@ -77,7 +57,7 @@ export class CsvReader implements AsyncIterable<CsvBatch> {
    *   not one byte in the encoding
    */
   static async open(source: string | Readable, options: CsvReadOptions = {}): Promise<CsvReader> {
-    return new CsvReader(await CsvRecordReader.open(source, options));
+    return new CsvReader(await openCsvRecords(source, options));
   }
 
   /** Name used in messages. */
@@ -143,22 +123,6 @@ export class CsvReader implements AsyncIterable<CsvBatch> {
 
   async #next(): Promise<CsvBatch | undefined> {
     const batch = await this.#records.next();
-    if (!batch) return undefined;
-    const rows: string[][] = new Array(batch.length);
-    let problems: Map<number, CsvRowProblem> | undefined;
-    let blank = 0;
-    for (let r = 0; r < batch.length; r++) {
-      const status = batch.status(r);
-      if (status === RECORD_OK) rows[r] = batch.fields(r);
-      else if (status === RECORD_BLANK) {
-        rows[r] = [""];
-        blank++;
-      } else {
-        const problem = batch.problem(r)!;
-        (problems ??= new Map()).set(r, problem);
-        rows[r] = problem.code === "column_count" ? batch.fields(r) : [batch.raw(r)];
-      }
-    }
-    return { rows, firstRow: batch.firstRow, problems, blank };
+    return batch ? rowBatch(batch) : undefined;
   }
 }

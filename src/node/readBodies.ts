@@ -1,22 +1,10 @@
-import { loadEdition } from "../rubric/editions.js";
+import { chosenRubric, type RubricChoice } from "../io/scoreCsv.js";
 import type { CompiledRubric } from "../rubric/compileRubric.js";
 import type { BodyInput } from "../score/scoreBody.js";
 import { Reporter } from "../cli/report.js";
 import { asLibraryError, CollectingRejects, lineCollector, openBodyFile, type BodyFile, type BodyFileOptions, type FileAccount, type RowReject } from "./bodyFile.js";
 
-/**
- * The rubric that reads a file: a compiled rubric, or a built-in edition.
- * @example
- * import { mkdtempSync, writeFileSync } from "node:fs";
- * import { tmpdir } from "node:os";
- * import { join } from "node:path";
- * const file = join(mkdtempSync(join(tmpdir(), "ogmetric-")), "bodies.csv");
- * writeFileSync(file, "id,TG,TC,PG,PC\nA,0.5,0.5,0.2,0.2\n");
- * const choices: RubricChoice[] = [{ rubric }, { edition: "2019" }];
- * const read = await Promise.all(choices.map((choice) => scoreFile(file, choice)));
- * read.map((s) => [s.rubric.id, s.scores[0]!.value]) // => [["mga-2017", 0.35], ["mga-2019", 0.35]]
- */
-export type RubricChoice = { readonly rubric: CompiledRubric; readonly edition?: undefined } | { readonly edition: string; readonly rubric?: undefined };
+export type { RubricChoice } from "../io/scoreCsv.js";
 
 /**
  * Options of `readBodies`.
@@ -36,13 +24,6 @@ export type ReadBodiesOptions = BodyFileOptions &
     /** Called with each rejected row as it is found (they are also collected in `rejects`). */
     readonly onReject?: (reject: RowReject) => void;
   };
-
-/** The rubric of a `RubricChoice`. */
-export function chosenRubric(options: RubricChoice, caller: string): CompiledRubric {
-  if (options.rubric !== undefined) return options.rubric;
-  if (options.edition !== undefined) return loadEdition(options.edition);
-  throw new TypeError(`${caller}: give options.edition ("2017", "2019") or options.rubric`);
-}
 
 /**
  * The bodies of a survey file, read as `ogmetric score` reads them. Iterate it once

@@ -1,8 +1,7 @@
 import type { CompiledRubric } from "../rubric/compileRubric.js";
-import type { BodyScore } from "../score/scoreBody.js";
-import { Reporter } from "../cli/report.js";
-import { asLibraryError, CollectingRejects, lineCollector, openBodyFile, type BodyFileOptions, type FileAccount, type RowReject } from "./bodyFile.js";
-import { chosenRubric, type RubricChoice } from "./readBodies.js";
+import { fileInput } from "../io/fileInput.js";
+import { chosenRubric, scoreInput, type RubricChoice, type ScoredInput } from "../io/scoreCsv.js";
+import type { BodyFileOptions } from "./bodyFile.js";
 
 /**
  * Options of `scoreFile`.
@@ -30,18 +29,9 @@ export type ScoreFileOptions = BodyFileOptions & RubricChoice;
  * s.scores.map((x) => [x.id, x.value]); // => [["A", 0.35]]
  * [s.rejects.length, s.rejectCounts] // => [1, { not_a_number: 1 }]
  */
-export interface ScoredFile {
+export interface ScoredFile extends ScoredInput {
   readonly file: string;
   readonly rubric: CompiledRubric;
-  /** One explained result per body read, in file order (as `scoreBody` returns them). */
-  readonly scores: BodyScore[];
-  /** Rows not used (and observations used with a value counted as missing), with file, row, column and reason. */
-  readonly rejects: RowReject[];
-  /** Counts of the rejects by code, e.g. `{ invalid_value: 2, missing_id: 1 }`. */
-  readonly rejectCounts: Readonly<Record<string, number>>;
-  readonly warnings: string[];
-  /** Per file: data lines = used + rejected + blank. */
-  readonly accounts: FileAccount[];
 }
 
 /**
@@ -63,28 +53,6 @@ export interface ScoredFile {
  */
 export async function scoreFile(path: string, options: ScoreFileOptions): Promise<ScoredFile> {
   const rubric = chosenRubric(options, "scoreFile");
-  const warnings: string[] = [];
-  const reporter = new Reporter(lineCollector(warnings), Number.POSITIVE_INFINITY);
-  const rejects = new CollectingRejects(undefined, true, new Reporter(lineCollector([]), 0));
-  const scores: BodyScore[] = [];
-  let body;
-  try {
-    body = await openBodyFile(path, rubric, options, rejects, reporter, false, true, "scoreFile");
-  } catch (e) {
-    throw asLibraryError(e, "scoreFile");
-  }
-  const { scorer } = body;
-  try {
-    for await (const r of body.rows()) {
-      scorer.evaluate();
-      scores.push(scorer.result({ id: r.id, fields: r.fields }, []));
-    }
-  } catch (e) {
-    throw asLibraryError(e, "scoreFile");
-  } finally {
-    body.close();
-  }
-  const rejectCounts: Record<string, number> = {};
-  for (const r of rejects.list) rejectCounts[r.code] = (rejectCounts[r.code] ?? 0) + 1;
-  return { file: path, rubric, scores, rejects: rejects.list, rejectCounts, warnings, accounts: body.accounts };
+  const scored = await scoreInput(fileInput(path), (options.observations ?? []).map(fileInput), rubric, options, "scoreFile");
+  return { file: path, ...scored };
 }

@@ -1,8 +1,8 @@
+import { openCsvRecords } from "../../src/io/byteSource.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
 import { IdLog, murmur3x86x128 } from "../../src/cli/idLog.js";
-import { CsvRecordReader } from "../../src/io/csvRecordReader.js";
 
 // Seeded: a failure replays from the seed fast-check prints.
 fc.configureGlobal({ seed: 20170, numRuns: 200 });
@@ -106,7 +106,7 @@ describe("IdLog", () => {
         async (ids, encoding) => {
           const text = `id,v\n${ids.map((id) => `${id},1`).join("\n")}\n`;
           const bytes = encoding === "utf8" ? Buffer.from(text) : Buffer.from([...text].map((c) => (c === "€" ? 0x80 : c.charCodeAt(0))));
-          const csv = await CsvRecordReader.open(Readable.from([bytes]), { encoding });
+          const csv = await openCsvRecords(Readable.from([bytes]), { encoding });
           const byBytes = new IdLog({ list: 100 });
           const byText = new IdLog({ list: 100 });
           for await (const batch of csv) {

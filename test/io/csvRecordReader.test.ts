@@ -1,3 +1,4 @@
+import { openCsvRecords } from "../../src/io/byteSource.js";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -5,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
-import { CsvRecordReader, RECORD_OK, TextPool, type CsvReadOptions } from "../../src/io/csvRecordReader.js";
+import { RECORD_OK, TextPool, type CsvReadOptions } from "../../src/io/csvRecordReader.js";
 import { CsvReader } from "../../src/io/readCsv.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -56,7 +57,7 @@ describe("a malformed record rejects that record only (issue 8)", () => {
   it("an unclosed quote at row 4 of 300,000 rejects row 4 alone, with its own row number and a true message", async () => {
     const edited = [...lines];
     edited[3] = edited[3]!.replace("Instituto de Estadística de Tamaulipas", '"Body 3');
-    const csv = await CsvRecordReader.open(file(edited.join("\n")));
+    const csv = await openCsvRecords(file(edited.join("\n")));
     const problems: [number, string, number | undefined, string][] = [];
     let last = "";
     for await (const batch of csv) {
@@ -105,7 +106,7 @@ describe("reading a regular file", () => {
   it("lets the event loop run while it skips one very long line (signals are not held up)", async () => {
     const path = join(dir, `long${n++}.csv`);
     writeFileSync(path, `id\na\n${"x".repeat(24 << 20)}\nb\n`);
-    const csv = await CsvRecordReader.open(path, { maxFieldChars: 1000 });
+    const csv = await openCsvRecords(path, { maxFieldChars: 1000 });
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
     const rows: string[] = [];
@@ -128,7 +129,7 @@ describe("TextPool", () => {
       const lines = Array.from({ length: 200 }, (_, i) => `${i},${values[i % values.length]}`);
       const text = `id,state\n${lines.join("\n")}\n`;
       const bytes = encoding === "utf8" ? Buffer.from(text) : Buffer.from([...text].map((c) => (c === "€" ? 0x80 : c.charCodeAt(0))));
-      const csv = await CsvRecordReader.open(Readable.from([bytes]), { encoding, chunkBytes: 64 });
+      const csv = await openCsvRecords(Readable.from([bytes]), { encoding, chunkBytes: 64 });
       const pool = new TextPool(max);
       let rows = 0;
       for await (const batch of csv) {
@@ -169,7 +170,7 @@ describe("standard input and FIFOs", () => {
   it("reads a FIFO without blocking the event loop while it waits for a writer", async () => {
     const fifo = join(dir, `fifo${n++}`);
     execFileSync("mkfifo", [fifo]);
-    const opening = CsvRecordReader.open(fifo);
+    const opening = openCsvRecords(fifo);
     // No writer yet: the event loop still runs.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const writer = createWriteStream(fifo);
@@ -186,7 +187,7 @@ describe("standard input and FIFOs", () => {
   it("close() ends a read waiting on a FIFO whose writer sends nothing", async () => {
     const fifo = join(dir, `fifo${n++}`);
     execFileSync("mkfifo", [fifo]);
-    const opening = CsvRecordReader.open(fifo);
+    const opening = openCsvRecords(fifo);
     const writer = createWriteStream(fifo);
     writer.write("id\n");
     const csv = await opening;

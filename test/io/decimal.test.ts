@@ -1,9 +1,9 @@
+import { openCsvRecords } from "../../src/io/byteSource.js";
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { READ_OK, VALUE_PRESENT, createReadSlot, readScore } from "../../src/engine/index.js";
 import {
-  CsvRecordReader,
   DECIMAL_EMPTY,
   DECIMAL_OTHER,
   DECIMAL_PLAIN,
@@ -17,7 +17,7 @@ fc.configureGlobal({ seed: 20170, numRuns: 1000 });
 /** decimal() on each cell, each cell its own one-column record (`;`-delimited, so `1,5` is one cell). */
 async function decimals(cells: readonly string[], encoding: "utf8" | "latin1" = "utf8") {
   const text = `v\n${cells.join("\n")}\n`;
-  const csv = await CsvRecordReader.open(Readable.from([Buffer.from(text, encoding)]), { encoding, delimiter: ";" });
+  const csv = await openCsvRecords(Readable.from([Buffer.from(text, encoding)]), { encoding, delimiter: ";" });
   const slot = createDecimalSlot();
   const out: { code: number; value?: number; decimals?: number }[] = [];
   for await (const batch of csv as AsyncIterable<CsvRecordBatch>) {
@@ -131,7 +131,7 @@ describe("CsvRecordBatch.decimal", () => {
   });
 
   it("reports an empty cell as DECIMAL_EMPTY, and a field that does not exist as a RangeError", async () => {
-    const csv = await CsvRecordReader.open(Readable.from([Buffer.from("a,b\n,1\n")]));
+    const csv = await openCsvRecords(Readable.from([Buffer.from("a,b\n,1\n")]));
     const batch = (await csv.next())!;
     const slot = createDecimalSlot();
     expect(batch.decimal(0, 0, slot)).toBe(DECIMAL_EMPTY);

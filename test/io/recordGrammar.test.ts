@@ -1,3 +1,4 @@
+import { openCsvRecords } from "../../src/io/byteSource.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +43,7 @@ function encode(text: string, encoding: CsvEncoding, bom: boolean): Buffer {
 async function readAll(source: string | Readable, options: CsvReadOptions): Promise<{ header: string[]; records: Got[]; counts: unknown } | { error: string }> {
   let csv: CsvRecordReader;
   try {
-    csv = await CsvRecordReader.open(source, options);
+    csv = await openCsvRecords(source, options);
   } catch (e) {
     if (e instanceof CsvError) return { error: e.code };
     throw e;

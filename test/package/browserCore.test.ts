@@ -42,6 +42,19 @@ describe("the pure core", () => {
     expect(sandbox.result).toEqual({ evalBlocked: true, hash: expect.stringMatching(/^[0-9a-f]{64}$/), value: "0.3875", parsed: "mga-2019", invalid: false, crosswalk: expect.any(Number), hasProcess: false });
   });
 
+  it("scores a CSV with scoreCsv where there is no Buffer, no process and no code generation from strings", async () => {
+    const code = await bundle(`export * from ${JSON.stringify(dist("index.js").pathname)};`, "iife");
+    const sandbox = createContext({ TextEncoder, TextDecoder, console }, { codeGeneration: { strings: false, wasm: false } });
+    runInContext(`${code}\nglobalThis.result = ogmetric.scoreCsv("id,state,TG,TC,PG,PC\\nA,Jalisco,0.46,0.54,0.23,0.32\\nB,\\"Puebla, Pue.\\",2,0.5,0.5,0.5\\n\\nC,Oaxaca,0.5,0.5,0.5,0.5\\n", { edition: "2017" })
+      .then((s) => ({ hasBuffer: typeof Buffer !== "undefined", values: s.scores.map((b) => [b.id, ogmetric.formatFixed(b.value, 4)]), rejects: s.rejects.map((r) => [r.row, r.code]), accounts: s.accounts }));`, sandbox);
+    expect(await sandbox.result).toEqual({
+      hasBuffer: false,
+      values: [["A", "0.3875"], ["C", "0.5000"]],
+      rejects: [[3, "out_of_range"]],
+      accounts: [{ file: "<string>", dataLines: 4, used: 2, rejected: 1, blank: 1 }],
+    });
+  });
+
   it("stays small: an app that loads an edition, scores, aggregates and formats ships at most 45 KB gzipped; formatFixed alone at most 3 KB", async () => {
     const sizes: Record<string, number> = {};
     for (const [name, names] of Object.entries(BUNDLES)) {
@@ -59,6 +72,7 @@ describe("the pure core", () => {
 const BUNDLES = {
   app: "loadEdition, scoreBody, aggregate, formatFixed",
   formatFixed: "formatFixed",
+  scoreCsv: "scoreCsv, aggregate, formatFixed",
   parseRubric: "parseRubric, safeParseRubric",
   everything: "*",
 };

@@ -11,7 +11,8 @@ import {
   readScore,
 } from "../../engine/index.js";
 import { describeValue } from "../../issue.js";
-import { CsvRecordReader, DECIMAL_EMPTY, DECIMAL_PLAIN, RECORD_BLANK, RECORD_PROBLEM, TextPool, createDecimalSlot, type CsvRecordBatch } from "../../io/csvRecordReader.js";
+import { DECIMAL_EMPTY, DECIMAL_PLAIN, RECORD_BLANK, RECORD_PROBLEM, TextPool, createDecimalSlot, type CsvRecordBatch } from "../../io/csvRecordReader.js";
+import { openCsvRecords } from "../../io/byteSource.js";
 import { keyColumns, planColumns } from "../columns.js";
 import { CliError, aggregatorLimit, EXIT_OK, EXIT_REJECTED, at } from "../errors.js";
 import { detach } from "../idLog.js";
@@ -40,7 +41,7 @@ export async function aggregateCommand(o: AggregateOptions, io: CliIo): Promise<
     ["--rejects", o.rejects],
   ]);
   const reporter = new Reporter(io.stderr);
-  const csv = await CsvRecordReader.open(o.input === "-" ? process.stdin : o.input, { encoding: o.encoding, delimiter: o.delimiter, name: o.input });
+  const csv = await openCsvRecords(o.input === "-" ? process.stdin : o.input, { encoding: o.encoding, delimiter: o.delimiter, name: o.input });
   const outputs = new RunOutputs();
   try {
     const header = csv.header;

@@ -8,6 +8,7 @@ import { detach } from "../idLog.js";
 import type { CliIo } from "../io.js";
 import { loadRubric } from "../loadRubric.js";
 import { NearestIds, quoteId, showId } from "../nearestIds.js";
+import { fileInput } from "../../io/fileInput.js";
 import { openObservationFiles, readObservationFile, type ObservationFile } from "../observations.js";
 import { checkRequiredInputs } from "../required.js";
 import type { ExplainOptions } from "../options.js";
@@ -51,7 +52,7 @@ export async function explain(o: ExplainOptions, io: CliIo): Promise<number> {
       requireId: true,
     });
     for (const warning of plan.warnings) reporter.line(warning);
-    if (store) opened = await openObservationFiles(store, o.observations, csvOptions, idColumn);
+    if (store) opened = await openObservationFiles(store, o.observations.map(fileInput), csvOptions, idColumn);
     checkRequiredInputs(rubric, plan.valueNodes, opened.map((f) => f.plan.set), o, reporter);
     const header = csv.header;
     const take = (row: readonly string[], rowNo: number) => {

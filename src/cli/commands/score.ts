@@ -1,7 +1,8 @@
 import { formatFixed, resolveState, type CompiledRubric } from "../../index.js";
 import { Aggregator, BodyScorer, CONSISTENCY_EPSILON, FLAG_INCONSISTENT, ObservationStore, STATUS_NOT_APPLICABLE, STATUS_SCORED } from "../../engine/index.js";
-import { CsvRecordReader, RECORD_BLANK, RECORD_OK, RECORD_PROBLEM, TextPool, type CsvRecordBatch } from "../../io/csvRecordReader.js";
+import { RECORD_BLANK, RECORD_OK, RECORD_PROBLEM, TextPool, type CsvRecordBatch, type CsvRecordReader } from "../../io/csvRecordReader.js";
 import type { CsvReadOptions } from "../../io/readCsv.js";
+import { openCsvRecords } from "../../io/byteSource.js";
 import { CsvWriter, csvText } from "../../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups, type ColumnPlan } from "../columns.js";
 import { CliError, aggregatorLimit, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
@@ -9,6 +10,7 @@ import { IdLog, detach, type DuplicateId } from "../idLog.js";
 import { NumberText } from "../numberText.js";
 import type { CliIo } from "../io.js";
 import { loadRubric, scoresTag } from "../loadRubric.js";
+import { fileInput } from "../../io/fileInput.js";
 import { openObservationFiles, readObservationFile, rejectUnscoredObservations, type ObservationFile } from "../observations.js";
 import { splitStats, type ScoreOptions } from "../options.js";
 import { RankedRows } from "../rankedRows.js";
@@ -49,7 +51,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
 
   // Every header first (the input's, then each observation file's): a missing column or a whole
   // observation set left out is found before a single row is read.
-  const csv = await CsvRecordReader.open(o.input === "-" ? process.stdin : o.input, { ...csvOptions, name: o.input });
+  const csv = await openCsvRecords(o.input === "-" ? process.stdin : o.input, { ...csvOptions, name: o.input });
   const outputs = new RunOutputs();
   let opened: ObservationFile[] = [];
   try {
@@ -63,7 +65,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
     for (const warning of plan.warnings) reporter.line(warning);
     keyColumns(plan, o.by); // refuses a --by key with no column
     const store = o.observations.length > 0 ? new ObservationStore(rubric, { decimalComma: o.decimalComma }) : undefined;
-    if (store) opened = await openObservationFiles(store, o.observations, csvOptions, idColumn);
+    if (store) opened = await openObservationFiles(store, o.observations.map(fileInput), csvOptions, idColumn);
     checkRequiredInputs(rubric, plan.valueNodes, opened.map((f) => f.plan.set), o, reporter);
 
     const out = outputs.open(o.out, io.stdout);
@@ -105,7 +107,7 @@ export async function score(o: ScoreOptions, io: CliIo): Promise<number> {
           ...(unknown > 0 ? [`${unknown} bod${unknown === 1 ? "y" : "ies"} not in ${o.input}`] : []),
         ];
         reporter.line(`${rows} observation row${rows === 1 ? "" : "s"} of ${parts.join(" and ")}; rejected`);
-        unscoredRows = await rejectUnscoredObservations(o.observations, csvOptions, idColumn, unscored, o.input, rejects);
+        unscoredRows = await rejectUnscoredObservations(o.observations.map(fileInput), csvOptions, idColumn, unscored, o.input, rejects);
       }
     }
 
@@ -420,7 +422,7 @@ async function withIdTexts(listed: readonly DuplicateId[], input: string, option
   const wanted = new Set(listed.filter((d) => d.id === undefined).map((d) => d.row));
   if (wanted.size === 0 || input === "-") return [...listed];
   const texts = new Map<number, string>();
-  const csv = await CsvRecordReader.open(input, { ...options, name: input });
+  const csv = await openCsvRecords(input, { ...options, name: input });
   try {
     for await (const b of csv) {
       for (let r = 0; r < b.length; r++) if (wanted.has(b.row(r)) && b.status(r) === RECORD_OK) texts.set(b.row(r), b.text(r, idCol));
