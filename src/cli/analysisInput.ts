@@ -3,6 +3,7 @@ import { formatFixed, type BodyScore, type CompiledRubric, type Issue } from "..
 import { BodyScorer, ObservationStore, READ_OK, type ScoreFrame } from "../engine/index.js";
 import type { CsvEncoding } from "../io/decodeChunks.js";
 import { CsvReader, type CsvReadOptions } from "../io/readCsv.js";
+import { fileInput } from "../io/fileInput.js";
 import type { TextSink } from "../io/textSink.js";
 import { CsvWriter } from "../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups } from "./columns.js";
@@ -69,7 +70,7 @@ export async function readAnalysisInput(
     for (const warning of plan.warnings) reporter.line(warning);
     const byCols = keyColumns(plan, by);
     const store = o.observations.length > 0 ? new ObservationStore(rubric, { decimalComma: o.decimalComma }) : undefined;
-    if (store) opened = await openObservationFiles(store, o.observations, csvOptions, idColumn);
+    if (store) opened = await openObservationFiles(store, o.observations.map(fileInput), csvOptions, idColumn);
     checkRequiredInputs(rubric, plan.valueNodes, opened.map((f) => f.plan.set), o, reporter);
     const observationLines: { file: string; dataLines: number; accepted: number }[] = [];
     if (store) for (const f of opened) observationLines.push({ file: f.file, ...(await readObservationFile(store, f, rejects, reporter)) });
@@ -160,7 +161,7 @@ export async function readAnalysisInput(
         unscored.set(id, rejectedIds.get(id));
       }
       reporter.line(`${n} observation row${n === 1 ? "" : "s"} of ${unused.size} bod${unused.size === 1 ? "y" : "ies"} not scored (not in ${o.input}, or rejected); rejected`);
-      unscoredRows = await rejectUnscoredObservations(o.observations, csvOptions, idColumn, unscored, o.input, rejects);
+      unscoredRows = await rejectUnscoredObservations(o.observations.map(fileInput), csvOptions, idColumn, unscored, o.input, rejects);
     }
     const bodies = input.ids.length;
     reportAccount(reporter, rejects, o.input, lastRow - 1, { count: bodies, what: bodies === 1 ? "body read" : "bodies read" });
