@@ -352,7 +352,14 @@ export class IdLog {
     let written = 0;
     for (let i = 0; i < order.length; i += 4096) {
       const n = Math.min(4096, order.length - i);
-      for (let j = 0; j < n; j++) out.set(t.subarray(order[i + j]!, order[i + j]! + 4), j * 4);
+      for (let j = 0; j < n; j++) {
+        const from = order[i + j]!;
+        const to = j * 4;
+        out[to] = t[from]!;
+        out[to + 1] = t[from + 1]!;
+        out[to + 2] = t[from + 2]!;
+        out[to + 3] = t[from + 3]!;
+      }
       let off = 0;
       while (off < n * 16) off += writeSync(fd, bytes, off, n * 16 - off, (start + written) * 16 + off);
       written += n;
@@ -368,7 +375,13 @@ export class IdLog {
     const t = this.#table;
     const order = this.#sortedSlots();
     const out = new Int32Array(order.length * 4);
-    for (let i = 0; i < order.length; i++) out.set(t.subarray(order[i]!, order[i]! + 4), i * 4);
+    for (let i = 0; i < order.length; i++) {
+      const from = order[i]!;
+      out[i * 4] = t[from]!;
+      out[i * 4 + 1] = t[from + 1]!;
+      out[i * 4 + 2] = t[from + 2]!;
+      out[i * 4 + 3] = t[from + 3]!;
+    }
     return out;
   }
 
@@ -376,16 +389,28 @@ export class IdLog {
   #sortedSlots(): Int32Array {
     const t = this.#table;
     const n = this.#inTable;
+    // Keys travel with their positions, so that both passes read memory in order.
     let idx = new Int32Array(n);
+    let keys = new Int32Array(n);
     let k = 0;
-    for (let at = 0; at < t.length; at += 4) if (t[at + 3] !== 0) idx[k++] = at;
+    for (let at = 0; at < t.length; at += 4) {
+      if (t[at + 3] === 0) continue;
+      idx[k] = at;
+      keys[k++] = t[at]!;
+    }
     let tmp = new Int32Array(n);
+    let tmpKeys = new Int32Array(n);
     for (const shift of [0, 16]) {
       const count = new Int32Array(65537);
-      for (let i = 0; i < n; i++) count[((t[idx[i]!]! >>> shift) & 0xffff) + 1]!++;
+      for (let i = 0; i < n; i++) count[((keys[i]! >>> shift) & 0xffff) + 1]!++;
       for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
-      for (let i = 0; i < n; i++) tmp[count[(t[idx[i]!]! >>> shift) & 0xffff]!++] = idx[i]!;
+      for (let i = 0; i < n; i++) {
+        const to = count[(keys[i]! >>> shift) & 0xffff]!++;
+        tmp[to] = idx[i]!;
+        tmpKeys[to] = keys[i]!;
+      }
       [idx, tmp] = [tmp, idx];
+      [keys, tmpKeys] = [tmpKeys, keys];
     }
     return idx;
   }
@@ -421,7 +446,9 @@ export class IdLog {
     };
     // Rows of one id seen in several runs (at most once per run: the table kept it once).
     const found: number[][] = [];
-    const group: number[] = [];
+    // The entries sharing the smallest first lane: lanes 2 and 3 and the row, 3 ints each.
+    let group = new Int32Array(3 * 64);
+    let inGroup = 0;
     for (;;) {
       // The smallest first lane among the sources' heads (unsigned).
       let min = -1;
@@ -432,17 +459,24 @@ export class IdLog {
       }
       if (min < 0) break;
       // Every entry with that first lane, from every source; the other lanes tell ids apart.
-      group.length = 0;
+      inGroup = 0;
       for (const s of sources) {
         while (refill(s) && s.buf[s.at * 4]! >>> 0 === min) {
           const at = s.at * 4;
-          group.push(s.buf[at + 1]!, s.buf[at + 2]!, s.buf[at + 3]!);
+          if (inGroup === group.length) {
+            const wider = new Int32Array(group.length * 2);
+            wider.set(group);
+            group = wider;
+          }
+          group[inGroup++] = s.buf[at + 1]!;
+          group[inGroup++] = s.buf[at + 2]!;
+          group[inGroup++] = s.buf[at + 3]!;
           s.at++;
         }
       }
-      if (group.length > 3) {
+      if (inGroup > 3) {
         const seen = new Map<string, number[]>();
-        for (let i = 0; i < group.length; i += 3) {
+        for (let i = 0; i < inGroup; i += 3) {
           const key = `${group[i]},${group[i + 1]}`;
           const rows = seen.get(key);
           if (rows) rows.push(group[i + 2]!);

@@ -171,6 +171,23 @@ describe("IdLog keeps memory bounded by spilling sorted runs to disk", () => {
     );
   });
 
+  it("an id seen in a hundred runs is one group at the merge: every later sighting repeats the very first row", () => {
+    const log = new IdLog({ maxSlots: 16, list: 0 });
+    let row = 2;
+    const rows: number[] = [];
+    for (let run = 0; run < 100; run++) {
+      rows.push(row);
+      log.add("SAME", row++);
+      for (let k = 0; k < 799; k++) log.add(`run${run}-${k}`, row++);
+    }
+    log.finish();
+    // The table starts at 1,024 slots and spills at three quarters full: a run every 768 ids.
+    expect(log.runs).toBeGreaterThanOrEqual(100);
+    expect(log.duplicateCount).toBe(99);
+    expect(log.distinct).toBe(1 + 100 * 799);
+    expect(log.duplicates(1000)).toEqual(rows.slice(1).map((r) => ({ id: undefined, first: rows[0], row: r })));
+  });
+
   it("refuses ids after finish, and finish is idempotent", () => {
     const log = new IdLog({ maxSlots: 16 });
     for (let i = 0; i < 40; i++) log.add(`x${i % 25}`, i + 2);
