@@ -147,7 +147,9 @@ export class AtomicFile implements TextSink {
   /** Absolute path of the temporary file. */
   readonly tempPath: string;
   #fd: number | undefined;
-  #buffer = "";
+  /** Bytes waiting to be written: text is encoded into it as it comes, so no long string is built. */
+  readonly #bytes = Buffer.allocUnsafe(FLUSH_AT * 4);
+  #used = 0;
   #state: "open" | "prepared" | "committed" | "aborted" = "open";
   /** Created 0600 because a file was there to be replaced (its mode is copied at `prepare`). */
   readonly #private: boolean;
@@ -225,12 +227,19 @@ export class AtomicFile implements TextSink {
 
   write(text: string): void {
     if (this.#state !== "open") throw new Error(`AtomicFile: ${this.target} is already ${this.#state}`);
-    this.#buffer += text;
-    if (this.#buffer.length >= FLUSH_AT) this.#writeOut();
+    // A UTF-16 unit takes at most 3 bytes in UTF-8.
+    if (this.#used + text.length * 3 > this.#bytes.length) {
+      this.#writeOut();
+      if (text.length * 3 > this.#bytes.length) {
+        this.#writeBytes(Buffer.from(text, "utf8"));
+        return;
+      }
+    }
+    this.#used += this.#bytes.write(text, this.#used, "utf8");
   }
 
   get buffered(): number {
-    return this.#buffer.length;
+    return this.#used;
   }
 
   async flush(): Promise<void> {
@@ -238,9 +247,14 @@ export class AtomicFile implements TextSink {
   }
 
   #writeOut(): void {
-    if (this.#buffer.length === 0 || this.#fd === undefined) return;
-    const bytes = Buffer.from(this.#buffer, "utf8");
-    this.#buffer = "";
+    if (this.#used === 0 || this.#fd === undefined) return;
+    const bytes = this.#bytes.subarray(0, this.#used);
+    this.#used = 0;
+    this.#writeBytes(bytes);
+  }
+
+  #writeBytes(bytes: Uint8Array): void {
+    if (this.#fd === undefined) return;
     let off = 0;
     while (off < bytes.length) off += writeSync(this.#fd, bytes, off, bytes.length - off);
   }
@@ -317,7 +331,7 @@ export class AtomicFile implements TextSink {
     if (this.#state === "committed" || this.#state === "aborted") return;
     this.#state = "aborted";
     open.delete(this);
-    this.#buffer = "";
+    this.#used = 0;
     if (this.#fd !== undefined) {
       try {
         closeSync(this.#fd);

@@ -26,6 +26,19 @@ describe("AtomicFile", () => {
     expect(() => file.write("late")).toThrow(/already committed/);
   });
 
+  it("keeps every byte of pieces of any size and script, across its buffer's edges", () => {
+    const target = join(dir, "pieces.csv");
+    const file = AtomicFile.open(target);
+    // Small pieces that fill the buffer unevenly, multi-byte characters (2, 3 and 4 bytes in
+    // UTF-8) across its edges, and a piece larger than the whole buffer.
+    const pieces: string[] = [];
+    for (let i = 0; i < 30_000; i++) pieces.push(i % 7 === 0 ? `Querétaro,€${i},😀\n` : `B${i},0.${i}\n`, "😀".repeat(1 + (i % 13)), "€".repeat(i % 5));
+    pieces.splice(12_345, 0, "ñ€😀".repeat(150_000));
+    for (const p of pieces) file.write(p);
+    file.commit();
+    expect(readFileSync(target, "utf8")).toBe(pieces.join(""));
+  });
+
   it("abort (and abortAll) removes the temporary file and leaves the target as it was", () => {
     const target = join(dir, "kept.csv");
     writeFileSync(target, "before\n");
