@@ -369,9 +369,11 @@ export class CsvRecordBatch {
   /**
    * Reads field `col` of record `r` as a plain decimal straight from its bytes, with the core's
    * rule (`readValue`'s decimal reader): an optional sign, then digits with at most one point,
-   * 1 to 15 digits, at most 16 characters; the value is digits / 10^decimals, correctly rounded
-   * (so it equals `Number(text)` bit for bit), and `decimals` the digits after the point.
-   * Anything else (spaces, `NA`, exponents, longer numbers, a quoted or non-ASCII field) is
+   * at least one digit, at most 32 characters. The value equals `Number(text)` bit for bit: up to
+   * 15 digits it is digits / 10^decimals (both exact, so one correctly rounded division); past
+   * that, `Number` of the digits read as text (17-digit values, as a scores file holds, take this
+   * way without decoding the field). `decimals` is the number of digits after the point.
+   * Anything else (spaces, `NA`, exponents, longer texts, a quoted or non-ASCII field) is
    * `DECIMAL_OTHER`: read it with `text` and the core's general reader.
    * @param r - record index in the batch
    * @param col - 0-based column
@@ -388,13 +390,14 @@ export class CsvRecordBatch {
     const end = this.#sep[f]!;
     const n = end - i;
     if (n === 0) return DECIMAL_EMPTY;
-    if (n > 16) return DECIMAL_OTHER;
+    if (n > 32) return DECIMAL_OTHER;
     let c = buf[i]!;
     let neg = false;
     if (c === 45 || c === 43) {
       neg = c === 45;
       i++;
     }
+    const unsigned = i;
     let digits = 0;
     let mantissa = 0;
     let decimals = -1;
@@ -407,8 +410,9 @@ export class CsvRecordBatch {
       } else if (c === 46 && decimals < 0) decimals = 0;
       else return DECIMAL_OTHER;
     }
-    if (digits === 0 || digits > 15) return DECIMAL_OTHER;
-    const v = decimals > 0 ? mantissa / POW10[decimals]! : mantissa;
+    if (digits === 0) return DECIMAL_OTHER;
+    // Past 15 digits the mantissa is no longer exact: the text's own correctly rounded value.
+    const v = digits > 15 ? Number(decodeBytes(buf, unsigned, end, "latin1")) : decimals > 0 ? mantissa / POW10[decimals]! : mantissa;
     out.value = neg ? -v : v;
     out.decimals = decimals < 0 ? 0 : decimals;
     return DECIMAL_PLAIN;

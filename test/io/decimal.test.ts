@@ -53,19 +53,19 @@ function nearestDouble(neg: boolean, m: bigint, d: number): number {
   return neg ? -x : x;
 }
 
-/** Plain decimals the core reads on its exact path: sign, 1–15 digits, at most one point, ≤ 16 characters. */
+/** Plain decimals: sign, 1–22 digits, at most one point, ≤ 24 characters (the exact path up to 15 digits, Number(text) past it). */
 const plainArb = fc
   .record({
     sign: fc.constantFrom("", "", "-", "+"),
-    digits: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 15 }),
-    point: fc.integer({ min: -1, max: 15 }),
+    digits: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 22 }),
+    point: fc.integer({ min: -1, max: 22 }),
   })
   .map(({ sign, digits, point }) => {
     const ds = digits.join("");
     const at = point < 0 || point > ds.length ? -1 : point;
     return `${sign}${at < 0 ? ds : `${ds.slice(0, at)}.${ds.slice(at)}`}`;
   })
-  .filter((s) => s.length <= 16);
+  .filter((s) => s.length <= 24);
 
 describe("CsvRecordBatch.decimal", () => {
   it("reads plain decimals as the exactly rounded value (BigInt oracle), equal to Number(s), with the decimals written", async () => {
@@ -105,7 +105,7 @@ describe("CsvRecordBatch.decimal", () => {
   it("refuses everything else (the caller reads it with text and the core's general reader)", async () => {
     const other = [
       "NA", "n/a", " 0.5", "0.5 ", "1e3", "1E-3", "0x1", "Infinity", "-Infinity", "NaN", "1,5", "+", "-", ".", "+.", "1.2.3", "--1", "+-1",
-      "0000000000000001", "1234567890123456", "0.1234567890123456", "-0.12345678901234", "١", "0.5\u00a0", "½", "1_000", "0b1", "5e", ".e1",
+      "-0.12345678901234 ", `0.${"1".repeat(31)}`, "١", "0.5\u00a0", "½", "1_000", "0b1", "5e", ".e1",
     ];
     const got = await decimals(other);
     expect(got.map((g) => g.code)).toEqual(other.map(() => DECIMAL_OTHER));
@@ -113,6 +113,16 @@ describe("CsvRecordBatch.decimal", () => {
     expect((await decimals(['"0.5"', '""'])).map((g) => g.code)).toEqual([DECIMAL_OTHER, DECIMAL_OTHER]);
     // Latin-1 bytes above 0x7f are never digits.
     expect((await decimals(["0.5\u00b2", "\u00bd"], "latin1")).map((g) => g.code)).toEqual([DECIMAL_OTHER, DECIMAL_OTHER]);
+  });
+
+  it("reads long plain decimals (16 to 32 characters, as scores files write doubles) as Number(text) with their decimals", async () => {
+    const long = ["0000000000000001", "1234567890123456", "0.1234567890123456", "0.12035000000000001", "0.060175000000000006", "-0.5391608333333334", "+0.42087833333333335", `0.${"9".repeat(30)}`];
+    const got = await decimals(long);
+    long.forEach((s, i) => {
+      const body = s.replace(/^[+-]/, "");
+      const dot = body.indexOf(".");
+      expect(got[i], s).toEqual({ code: DECIMAL_PLAIN, value: Number(s), decimals: dot < 0 ? 0 : body.length - dot - 1 });
+    });
   });
 
   it("accepts only the plain form, whatever the text", async () => {
