@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { auditScores } from "../../src/analysis/index.js";
 import { loadEdition, parseRubric, scoreBody, type BodyScore } from "../../src/index.js";
 import { frozen, leaf, node, rubricDoc } from "../helpers.js";
+import { BSO_PATH, dataSuite } from "../sharedData.js";
 
 const score = { type: "score" } as const;
 
@@ -155,15 +155,10 @@ describe("auditScores drop-one rank effects", () => {
   });
 });
 
-const BSO = fileURLToPath(new URL("../../../shared/data/mga2017-bso.csv", import.meta.url));
-const haveBso = existsSync(BSO);
-if (!haveBso && process.env.CI) throw new Error(`auditScores 2017 tests need ${BSO} under CI`);
-
-describe.skipIf(!haveBso)("auditScores on the published 2017 per-body data", () => {
+dataSuite("auditScores on the published 2017 per-body data", BSO_PATH, () => {
   const rubric = loadEdition("2017");
   const scores: BodyScore[] = (() => {
-    if (!haveBso) return [];
-    const text = new TextDecoder("latin1").decode(readFileSync(BSO));
+    const text = new TextDecoder("latin1").decode(readFileSync(BSO_PATH));
     const [, ...rows] = Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
     return rows.map(([SO, edo, niv, ts, GA, P, T, TG, TC, PG, PC]) => scoreBody(rubric, { id: SO!, fields: { state: edo!, level: niv!, type: ts! }, values: { GA, P, T, TG, TC, PG, PC } }));
   })();

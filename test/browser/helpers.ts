@@ -18,6 +18,7 @@
  */
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from "playwright-core";
+import { IN_CI } from "../sharedData.js";
 
 /** Where Debian (and Ubuntu's deb) put the browser binary behind the `chromium` wrapper script. */
 const CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/lib/chromium-browser/chromium-browser", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -44,8 +45,6 @@ export function chromiumPath(): string | undefined {
   return CANDIDATES.find((p) => existsSync(p));
 }
 
-/** Whether the run is CI's, where a test that cannot run must fail rather than skip. */
-export const IN_CI = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false";
 
 /** A launched browser, or why there is none. */
 export type ChromiumLaunch = { readonly browser: Browser; readonly skip?: undefined } | { readonly browser?: undefined; readonly skip: string };
