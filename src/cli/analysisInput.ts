@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { formatFixed, type BodyScore, type CompiledRubric, type Issue } from "../index.js";
+import type { SafeParseSpecResult } from "../analysis/index.js";
+import { formatFixed, type BodyScore, type CompiledRubric } from "../index.js";
 import { BodyScorer, ObservationStore, READ_OK, type ScoreFrame } from "../engine/index.js";
 import type { CsvEncoding } from "../io/decodeChunks.js";
 import { CsvReader, type CsvReadOptions } from "../io/readCsv.js";
@@ -7,11 +8,14 @@ import { fileInput } from "../io/fileInput.js";
 import type { TextSink } from "../io/textSink.js";
 import { CsvWriter } from "../io/writeCsv.js";
 import { keyColumns, planColumns, rubricLookups } from "./columns.js";
-import { CliError, at } from "./errors.js";
+import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "./errors.js";
 import { detach } from "./idLog.js";
 import { openObservationFiles, readObservationFile, rejectUnscoredObservations, type ObservationFile } from "./observations.js";
-import { cellReason, recordText, reportAccount, type RejectLog } from "./rejects.js";
-import { Progress, type Reporter } from "./report.js";
+import type { CliIo } from "./io.js";
+import { loadRubric } from "./loadRubric.js";
+import { checkOutputs, RunOutputs } from "./outputs.js";
+import { cellReason, recordText, reportAccount, reportRejects, RejectLog } from "./rejects.js";
+import { Progress, Reporter } from "./report.js";
 import { checkRequiredInputs } from "./required.js";
 
 /** How `uncertainty`, `sensitivity` and `audit` read their survey file (the flags `score` takes). */
@@ -257,9 +261,86 @@ export function specWithFlags(file: string | undefined, text: string | undefined
   return spec;
 }
 
-/** The lines of specification issues: `file: $.path: message` (flags are named as such). */
-export function specIssueLines(file: string | undefined, issues: readonly Issue[]): string[] {
-  return issues.map((i) => `${file ?? "specification"}: ${i.path}: ${i.message}`);
+/**
+ * The checked specification, or the run's one error (exit 1) listing every issue as
+ * `file: $.path: message` (flags are named as such).
+ * @param command - the command, named in the error when there is no file
+ * @param file - the `--spec` file, if any
+ * @param parsed - what `safeParseUncertaintySpec` or `safeParseSensitivitySpec` returned
+ */
+export function specOrFail<T>(command: string, file: string | undefined, parsed: SafeParseSpecResult<T>): T {
+  if (parsed.success) return parsed.output;
+  const n = parsed.issues.length;
+  throw new CliError(`${file ?? command}: invalid specification (${n} issue${n === 1 ? "" : "s"})`, undefined, parsed.issues.map((i) => `${file ?? "specification"}: ${i.path}: ${i.message}`));
+}
+
+/**
+ * Runs an analysis function, turning its refusals (`RangeError`, `TypeError`: a specification
+ * the data cannot honour) into the run's one error (exit 1).
+ */
+export function analysisRun<T>(command: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) throw new CliError(`${command}: ${e.message}`, undefined, [], { cause: e });
+    throw e;
+  }
+}
+
+/** What an analysis command works with once its outputs are open. */
+export interface AnalysisContext {
+  readonly rubric: CompiledRubric;
+  readonly reporter: Reporter;
+  readonly outputs: RunOutputs;
+  readonly rejects: RejectLog;
+}
+
+/**
+ * The frame the analysis commands share: `--round` only with CSV, the rubric, every output path
+ * checked against `inputs` before anything is read, then `prepare` (the specification: its
+ * errors come before any output is opened), the rejects log and `run`; every output commits
+ * together, or none on an error.
+ * @param inputs - every file the command reads (the rubric file is added here)
+ * @returns 0, or 3 when rows were rejected
+ */
+export async function analysisCommand<T>(
+  command: string,
+  o: AnalysisFrameOptions,
+  io: CliIo,
+  inputs: readonly string[],
+  prepare: (rubric: CompiledRubric) => T,
+  run: (context: AnalysisContext, prepared: T) => Promise<void>,
+): Promise<number> {
+  if (o.round !== undefined && o.format !== "csv") throw new UsageError(command, "--round applies to CSV output");
+  const rubric = loadRubric(o);
+  checkOutputs(command, [...inputs, ...(o.rubric ? [o.rubric] : [])], [
+    ["--out", o.out],
+    ["--rejects", o.rejects],
+  ]);
+  const prepared = prepare(rubric);
+  const reporter = new Reporter(io.stderr);
+  const outputs = new RunOutputs();
+  try {
+    const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
+    await run({ rubric, reporter, outputs, rejects }, prepared);
+    reportRejects(reporter, rejects, o.rejects);
+    await outputs.commit();
+    return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
+  } catch (e) {
+    outputs.abort();
+    throw e;
+  }
+}
+
+/** The options `analysisCommand` reads. */
+export interface AnalysisFrameOptions {
+  readonly edition?: string | undefined;
+  readonly rubric?: string | undefined;
+  readonly round?: number | undefined;
+  readonly format: "csv" | "json" | "ndjson";
+  readonly out?: string | undefined;
+  readonly rejects?: string | undefined;
+  readonly raw: boolean;
 }
 
 /** Draws a progress bar for a run of `total` steps when asked, or on a terminal for long runs. */

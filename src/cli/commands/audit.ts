@@ -2,14 +2,13 @@ import { readFileSync } from "node:fs";
 import { auditPublished, auditScores, parsePublishedCsv, type PublishedFigure, type ScoreAudit } from "../../analysis/index.js";
 import type { CompiledRubric, Issue } from "../../index.js";
 import { ChunkDecoder, DecodeError } from "../../io/decodeChunks.js";
-import { readAnalysisInput, writeTable, type Column, type Row } from "../analysisInput.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, UsageError, at } from "../errors.js";
+import { analysisCommand, readAnalysisInput, writeTable, type Column, type Row } from "../analysisInput.js";
+import { CliError, at } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { loadRubric } from "../loadRubric.js";
 import type { AuditOptions } from "../options.js";
-import { checkOutputs, RunOutputs } from "../outputs.js";
-import { RejectLog, reportRejects } from "../rejects.js";
-import { Reporter } from "../report.js";
+import type { RunOutputs } from "../outputs.js";
+import type { RejectLog } from "../rejects.js";
+import type { Reporter } from "../report.js";
 
 const COMMAND = "ogmetric audit";
 
@@ -22,27 +21,12 @@ const COMMAND = "ogmetric audit";
  * @returns 0, or 3 when rows (or published figures) were rejected
  * @throws CliError for fatal input errors (exit 1), UsageError (exit 2)
  */
-export async function auditCommand(o: AuditOptions, io: CliIo): Promise<number> {
-  if (o.round !== undefined && o.format !== "csv") throw new UsageError(COMMAND, "--round applies to CSV output");
-  const rubric = loadRubric(o);
-  const inputs = [...(o.input ? [o.input] : []), ...(o.published ? [o.published] : []), ...o.observations, ...(o.rubric ? [o.rubric] : [])];
-  checkOutputs(COMMAND, inputs, [
-    ["--out", o.out],
-    ["--rejects", o.rejects],
-  ]);
-  const reporter = new Reporter(io.stderr);
-  const outputs = new RunOutputs();
-  try {
-    const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
+export function auditCommand(o: AuditOptions, io: CliIo): Promise<number> {
+  const inputs = [...(o.input ? [o.input] : []), ...(o.published ? [o.published] : []), ...o.observations];
+  return analysisCommand(COMMAND, o, io, inputs, () => undefined, async ({ rubric, reporter, outputs, rejects }) => {
     if (o.input !== undefined) await dataAudit(o, rubric, io, outputs, rejects, reporter);
     else publishedAudit(o, rubric, io, outputs, rejects, reporter);
-    reportRejects(reporter, rejects, o.rejects);
-    await outputs.commit();
-    return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
-  } catch (e) {
-    outputs.abort();
-    throw e;
-  }
+  });
 }
 
 /** The statistical audit of a survey file: one of its tables as CSV/NDJSON, all of it as JSON. */

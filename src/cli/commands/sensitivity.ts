@@ -1,12 +1,8 @@
 import { safeParseSensitivitySpec, sensitivity, type SensitivityOutput } from "../../analysis/index.js";
-import { readAnalysisInput, readSpecFile, runProgress, specIssueLines, specWithFlags, writeTable, type Column, type Row } from "../analysisInput.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, UsageError } from "../errors.js";
+import type { CompiledRubric } from "../../index.js";
+import { analysisCommand, analysisRun, readAnalysisInput, readSpecFile, runProgress, specOrFail, specWithFlags, writeTable, type Column, type Row } from "../analysisInput.js";
 import type { CliIo } from "../io.js";
-import { loadRubric } from "../loadRubric.js";
 import type { SensitivityOptions } from "../options.js";
-import { checkOutputs, RunOutputs } from "../outputs.js";
-import { RejectLog, reportRejects } from "../rejects.js";
-import { Reporter } from "../report.js";
 
 const COMMAND = "ogmetric sensitivity";
 
@@ -17,43 +13,28 @@ const COMMAND = "ogmetric sensitivity";
  * @returns 0, or 3 when rows were rejected
  * @throws CliError for fatal input errors and invalid specifications (exit 1), UsageError (exit 2)
  */
-export async function sensitivityCommand(o: SensitivityOptions, io: CliIo): Promise<number> {
-  if (o.round !== undefined && o.format !== "csv") throw new UsageError(COMMAND, "--round applies to CSV output");
-  const rubric = loadRubric(o);
-  checkOutputs(COMMAND, [o.input, ...o.observations, ...(o.rubric ? [o.rubric] : []), ...(o.spec ? [o.spec] : [])], [
-    ["--out", o.out],
-    ["--rejects", o.rejects],
-  ]);
-  const text = readSpecFile(o.spec);
-  const base = specWithFlags(o.spec, text, { n: o.n, seed: o.seed, factors: o.factors, bootstrap: o.bootstrap, ids: o.id });
-  // What is measured follows --by: every group's mean (and no body), or every body's rank.
-  if (o.by !== undefined) base.bodies ??= "none";
-  else base.groups = "none";
-  const parsed = safeParseSensitivitySpec(base, rubric);
-  if (!parsed.success) {
-    throw new CliError(`${o.spec ?? COMMAND}: invalid specification (${parsed.issues.length} issue${parsed.issues.length === 1 ? "" : "s"})`, undefined, specIssueLines(o.spec, parsed.issues));
-  }
-  const spec = parsed.output;
-  const reporter = new Reporter(io.stderr);
-  const outputs = new RunOutputs();
-  try {
-    const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
+export function sensitivityCommand(o: SensitivityOptions, io: CliIo): Promise<number> {
+  const inputs = [o.input, ...o.observations, ...(o.spec ? [o.spec] : [])];
+  const prepare = (rubric: CompiledRubric) => {
+    const base = specWithFlags(o.spec, readSpecFile(o.spec), { n: o.n, seed: o.seed, factors: o.factors, bootstrap: o.bootstrap, ids: o.id });
+    // What is measured follows --by: every group's mean (and no body), or every body's rank.
+    if (o.by !== undefined) base.bodies ??= "none";
+    else base.groups = "none";
+    return specOrFail(COMMAND, o.spec, safeParseSensitivitySpec(base, rubric));
+  };
+  return analysisCommand(COMMAND, o, io, inputs, prepare, async ({ rubric, reporter, outputs, rejects }, spec) => {
     const data = await readAnalysisInput(COMMAND, rubric, o, o.by === undefined ? [] : [o.by], rejects, reporter);
     const started = Date.now();
     let progress: ReturnType<typeof runProgress>;
-    let result;
-    try {
-      result = sensitivity({ rubric, frames: data.frames, ids: data.ids, groups: data.groups }, spec, {
+    const result = analysisRun(COMMAND, () =>
+      sensitivity({ rubric, frames: data.frames, ids: data.ids, groups: data.groups }, spec, {
         onProgress: (done, total) => {
           progress ??= runProgress(o.progress, reporter, COMMAND.slice(9), total, "points", total * data.ids.length > 5_000_000);
           reporter.progress = progress;
           progress?.update(done, done);
         },
-      });
-    } catch (e) {
-      if (e instanceof RangeError || e instanceof TypeError) throw new CliError(`${COMMAND}: ${e.message}`, undefined, [], { cause: e });
-      throw e;
-    }
+      }),
+    );
     progress?.clear();
     reporter.progress = undefined;
     const seconds = (Date.now() - started) / 1000;
@@ -91,11 +72,5 @@ export async function sensitivityCommand(o: SensitivityOptions, io: CliIo): Prom
     }
     const out = outputs.open(o.out, io.stdout);
     writeTable(out.sink, o.format, columns, rows, result, { raw: o.raw, round: o.round });
-    reportRejects(reporter, rejects, o.rejects);
-    await outputs.commit();
-    return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
-  } catch (e) {
-    outputs.abort();
-    throw e;
-  }
+  });
 }

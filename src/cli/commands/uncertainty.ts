@@ -1,13 +1,8 @@
-import { resolveState } from "../../index.js";
+import { resolveState, type CompiledRubric } from "../../index.js";
 import { safeParseUncertaintySpec, uncertainty, type UnitUncertainty } from "../../analysis/index.js";
-import { percentName, readAnalysisInput, readSpecFile, runProgress, specIssueLines, specWithFlags, writeTable, type Column, type Row } from "../analysisInput.js";
-import { CliError, EXIT_OK, EXIT_REJECTED, UsageError } from "../errors.js";
+import { analysisCommand, analysisRun, percentName, readAnalysisInput, readSpecFile, runProgress, specOrFail, specWithFlags, writeTable, type Column, type Row } from "../analysisInput.js";
 import type { CliIo } from "../io.js";
-import { loadRubric } from "../loadRubric.js";
 import type { UncertaintyOptions } from "../options.js";
-import { checkOutputs, RunOutputs } from "../outputs.js";
-import { RejectLog, reportRejects } from "../rejects.js";
-import { Reporter } from "../report.js";
 
 const COMMAND = "ogmetric uncertainty";
 
@@ -18,36 +13,21 @@ const COMMAND = "ogmetric uncertainty";
  * @returns 0, or 3 when rows were rejected
  * @throws CliError for fatal input errors and invalid specifications (exit 1), UsageError (exit 2)
  */
-export async function uncertaintyCommand(o: UncertaintyOptions, io: CliIo): Promise<number> {
-  if (o.round !== undefined && o.format !== "csv") throw new UsageError(COMMAND, "--round applies to CSV output");
-  const rubric = loadRubric(o);
-  checkOutputs(COMMAND, [o.input, ...o.observations, ...(o.rubric ? [o.rubric] : []), ...(o.spec ? [o.spec] : [])], [
-    ["--out", o.out],
-    ["--rejects", o.rejects],
-  ]);
-  const text = readSpecFile(o.spec);
-  const flags: Record<string, unknown> = { runs: o.runs, seed: o.seed, [o.by === undefined ? "top" : "groupTop"]: o.top };
-  const parsed = safeParseUncertaintySpec(specWithFlags(o.spec, text, flags), rubric);
-  if (!parsed.success) {
-    throw new CliError(`${o.spec ?? COMMAND}: invalid specification (${parsed.issues.length} issue${parsed.issues.length === 1 ? "" : "s"})`, undefined, specIssueLines(o.spec, parsed.issues));
-  }
-  const spec = parsed.output;
-  const reporter = new Reporter(io.stderr);
-  const outputs = new RunOutputs();
-  try {
-    const rejects = new RejectLog(o.rejects === undefined ? undefined : outputs.open(o.rejects, io.stdout).sink, o.raw, reporter);
+export function uncertaintyCommand(o: UncertaintyOptions, io: CliIo): Promise<number> {
+  const inputs = [o.input, ...o.observations, ...(o.spec ? [o.spec] : [])];
+  const prepare = (rubric: CompiledRubric) => {
+    const flags: Record<string, unknown> = { runs: o.runs, seed: o.seed, [o.by === undefined ? "top" : "groupTop"]: o.top };
+    return specOrFail(COMMAND, o.spec, safeParseUncertaintySpec(specWithFlags(o.spec, readSpecFile(o.spec), flags), rubric));
+  };
+  return analysisCommand(COMMAND, o, io, inputs, prepare, async ({ rubric, reporter, outputs, rejects }, spec) => {
     const data = await readAnalysisInput(COMMAND, rubric, o, o.by === undefined ? [] : [o.by], rejects, reporter);
     const n = data.ids.length;
     const progress = runProgress(o.progress, reporter, COMMAND.slice(9), spec.runs, "runs", spec.runs * n > 5_000_000);
     reporter.progress = progress;
     const started = Date.now();
-    let result;
-    try {
-      result = uncertainty({ rubric, frames: data.frames, ids: data.ids, groups: data.groups }, spec, { onProgress: (done) => progress?.update(done, done) });
-    } catch (e) {
-      if (e instanceof RangeError || e instanceof TypeError) throw new CliError(`${COMMAND}: ${e.message}`, undefined, [], { cause: e });
-      throw e;
-    }
+    const result = analysisRun(COMMAND, () =>
+      uncertainty({ rubric, frames: data.frames, ids: data.ids, groups: data.groups }, spec, { onProgress: (done) => progress?.update(done, done) }),
+    );
     progress?.clear();
     reporter.progress = undefined;
     const seconds = (Date.now() - started) / 1000;
@@ -105,11 +85,5 @@ export async function uncertaintyCommand(o: UncertaintyOptions, io: CliIo): Prom
     if (o.order === "rank") rows = rows.map((r, i) => ({ ...r, i })).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.i - b.i);
     const out = outputs.open(o.out, io.stdout);
     writeTable(out.sink, o.format, columns, rows.map((r) => r.row), result, { raw: o.raw, round: o.round });
-    reportRejects(reporter, rejects, o.rejects);
-    await outputs.commit();
-    return rejects.count > 0 ? EXIT_REJECTED : EXIT_OK;
-  } catch (e) {
-    outputs.abort();
-    throw e;
-  }
+  });
 }
